@@ -1,0 +1,161 @@
+"""The trust, its schools, the people who work in them and their logins."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A login. Staff sign in with their work email, so email is the username."""
+
+    username = None
+    email = models.EmailField("work email", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Organisation(models.Model):
+    """The trust (one legal body) or one of its schools."""
+
+    class Kind(models.TextChoices):
+        TRUST = "trust", "Trust"
+        SCHOOL = "school", "School"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    trust = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="schools",
+        limit_choices_to={"kind": Kind.TRUST},
+        help_text="The trust a school belongs to; empty for the trust itself.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="trust", trust__isnull=True)
+                | models.Q(kind="school", trust__isnull=False),
+                name="school_belongs_to_a_trust",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_trust(self) -> bool:
+        return self.kind == self.Kind.TRUST
+
+    @property
+    def the_trust(self) -> Organisation:
+        return self if self.is_trust else self.trust
+
+
+class StaffGroup(models.TextChoices):
+    TEACHING = "teaching", "Teaching"
+    SUPPORT = "support", "Support"
+    LEADERSHIP = "leadership", "Leadership"
+    GOVERNOR = "governor", "Governor"
+    TRUSTEE = "trustee", "Trustee / director"
+    CONTRACTOR = "contractor", "Contractor"
+    AGENCY = "agency", "Agency"
+    VOLUNTEER = "volunteer", "Volunteer"
+
+
+class Person(models.Model):
+    """A staff record. Leavers keep their record (and their sign-offs); they are
+    marked by a leave date, never deleted."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField("work email", unique=True)
+    staff_id = models.CharField(max_length=50, blank=True)
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    schools = models.ManyToManyField(Organisation, related_name="people", blank=True)
+    staff_group = models.CharField(max_length=20, choices=StaffGroup.choices)
+    job_title = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    leave_date = models.DateField(null=True, blank=True)
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    has_it_account = models.BooleanField(default=True)
+
+    history = HistoricalRecords(m2m_fields=[schools])
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(Lower("last_name"), "first_name", name="person_name_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Role(models.TextChoices):
+    GOVERNANCE_LEAD = "governance_lead", "Governance lead"
+    HR = "hr", "HR"
+
+
+class RoleAssignment(models.Model):
+    """A portal role held within one organisation: HR at Riverside Academy sees
+    Riverside's people; HR at the trust sees everyone."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "role", "organisation"], name="one_role_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.organisation}"

@@ -1,0 +1,32 @@
+"""Read-only questions about people, their schools and roles."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from people.models import Organisation, Person, Role, RoleAssignment, User
+
+
+def person_for_user(user: User) -> Person | None:
+    """The staff record behind a login, cached on the user for the request."""
+    if not hasattr(user, "_person_cache"):
+        user._person_cache = Person.objects.filter(user=user).first()
+    return user._person_cache
+
+
+def has_role(user: User, role: Role, organisation: Organisation | None = None) -> bool:
+    """True if the user holds the role at the organisation or at its trust.
+
+    A trust-level role covers every school of the trust.
+    """
+    person = person_for_user(user)
+    if person is None:
+        return False
+    roles = RoleAssignment.objects.filter(person=person, role=role)
+    if organisation is None:
+        return roles.exists()
+    return roles.filter(organisation__in=[organisation.pk, organisation.the_trust.pk]).exists()
+
+
+def schools_of_trust(trust: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(trust=trust, kind=Organisation.Kind.SCHOOL)

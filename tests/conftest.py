@@ -1,0 +1,91 @@
+"""The small world every test can use: a trust with two schools, a member of
+staff, a school's HR, trust HR, a governance lead, a policy owner and an
+outsider with a login but no staff record."""
+
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from people.models import Role, StaffGroup
+from tests.factories import PASSWORD, PersonFactory, RoleFactory, SchoolFactory, TrustFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings):
+    """Production serves hashed files collected by collectstatic; tests and the
+    live server find them in place."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing is slow by design; the tests sign in hundreds of times."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    trust = TrustFactory(name="Test Learning Trust", slug="test-trust")
+    north = SchoolFactory(name="North Primary", slug="north", trust=trust)
+    south = SchoolFactory(name="South Academy", slug="south", trust=trust)
+    staff = PersonFactory(first_name="Sam", last_name="Staff", email="staff@school.example", schools=[north])
+    school_hr = PersonFactory(
+        first_name="Hana", last_name="North", email="hr.north@school.example",
+        staff_group=StaffGroup.SUPPORT, schools=[north],
+    )
+    RoleFactory(person=school_hr, role=Role.HR, organisation=north)
+    trust_hr = PersonFactory(
+        first_name="Tariq", last_name="Trust", email="hr@school.example", staff_group=StaffGroup.SUPPORT,
+        schools=[trust],
+    )
+    RoleFactory(person=trust_hr, role=Role.HR, organisation=trust)
+    governance = PersonFactory(
+        first_name="Grace", last_name="Gov", email="governance@school.example",
+        staff_group=StaffGroup.LEADERSHIP, schools=[trust],
+    )
+    RoleFactory(person=governance, role=Role.GOVERNANCE_LEAD, organisation=trust)
+    owner = PersonFactory(
+        first_name="Owen", last_name="Owner", email="head.it@school.example", job_title="Head of IT",
+        staff_group=StaffGroup.SUPPORT, schools=[trust],
+    )
+    outsider = UserFactory(email="outsider@elsewhere.example")
+    return SimpleNamespace(
+        trust=trust, north=north, south=south, staff=staff, school_hr=school_hr, trust_hr=trust_hr,
+        governance=governance, owner=owner, outsider=outsider, password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def signed_in(client):
+    """Sign a person (or a bare user) in with the test client."""
+
+    def sign_in(who):
+        user = getattr(who, "user", who)
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+def is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (.ci/run) nothing may be skipped: a skip there means a missing
+    install step, so it fails the run."""
+    if not os.environ.get("PORTAL_FORBID_SKIPS"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"PORTAL_FORBID_SKIPS: {len(skipped)} test(s) skipped; CI allows none.", red=True)
+        session.exitstatus = 1
