@@ -1,0 +1,262 @@
+"""Policies, their versions, the committees that approve them and the laws
+they rest on."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from people.models import Organisation, Person
+
+
+class Category(models.TextChoices):
+    GOVERNANCE = "governance", "Governance"
+    SAFEGUARDING = "safeguarding", "Safeguarding"
+    DATA_PROTECTION = "data_protection", "Data protection"
+    IT = "it", "IT and communications"
+    HR = "hr", "HR and staff conduct"
+    HEALTH_AND_SAFETY = "health_and_safety", "Health and safety"
+    FINANCE = "finance", "Finance"
+    CURRICULUM = "curriculum", "Curriculum and pupils"
+
+
+class Audience(models.TextChoices):
+    TEACHING = "teaching", "Teaching staff"
+    SUPPORT = "support", "Support staff"
+    LEADERSHIP = "leadership", "Leadership"
+    GOVERNOR = "governor", "Governors"
+    TRUSTEE = "trustee", "Trustees / directors"
+    CONTRACTOR = "contractor", "Contractors"
+    AGENCY = "agency", "Agency staff"
+    VOLUNTEER = "volunteer", "Volunteers"
+    PUPILS = "pupils", "Pupils"
+    PARENTS = "parents", "Parents and carers"
+
+
+class Committee(models.Model):
+    """A body that approves policies: the Trust Board, ExCo, IGG, a school's
+    local governing body."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="committees")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=30, blank=True, help_text="As printed in version tables, e.g. IGG.")
+    slug = models.SlugField(max_length=80, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class Legislation(models.Model):
+    """An Act, regulation or statutory guidance a policy rests on."""
+
+    name = models.CharField(max_length=300, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "legislation"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Policy(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="policies",
+        help_text="The trust for trust-wide policies, or the one school that owns it.",
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Stable: links and sign-offs use it.")
+    category = models.CharField(max_length=30, choices=Category.choices)
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_policies"
+    )
+    audiences = models.JSONField(default=list, blank=True, help_text="Audience codes.")
+    review_cycle_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_public = models.BooleanField(
+        "published on the website", default=False, help_text="Readable without signing in."
+    )
+    related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    legislation = models.ManyToManyField(Legislation, blank=True, related_name="policies")
+    # Denormalised from the published version so the library filters and sorts
+    # with an index instead of a subquery per row.
+    current_version = models.ForeignKey(
+        "PolicyVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    next_review_on = models.DateField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[legislation])
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:detail", args=[self.slug])
+
+    @property
+    def review_cycle_display(self) -> str:
+        months = self.review_cycle_months
+        if not months:
+            return "Not set"
+        if months == 12:
+            return "Every year"
+        if months % 12 == 0:
+            return f"Every {months // 12} years"
+        return f"Every {months} months"
+
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [labels.get(code, code) for code in self.audiences]
+
+
+class RelatedPolicyName(models.Model):
+    """A related policy the document names but the library does not hold (yet)."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="named_related")
+    name = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["policy", "name"], name="related_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImmutableVersionError(Exception):
+    """Raised on any attempt to change an approved version's text or metadata."""
+
+
+APPROVED_VERSION_IS_IMMUTABLE = "Version {label} of {policy} is approved and cannot be changed."
+
+_LABEL = re.compile(r"^\D*(\d+)(?:\.(\d+))?")
+
+
+def version_sort_key(label: str) -> tuple[int, int]:
+    """"1.1" -> (1, 1), "V2" -> (2, 0); labels without a number sort first."""
+    match = _LABEL.match(label.strip())
+    if not match:
+        return (0, 0)
+    return (int(match.group(1)), int(match.group(2) or 0))
+
+
+def content_hash(body: str) -> str:
+    normalised = "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").split("\n")).strip()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+class PolicyVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded"
+
+    # Once approved, only the lifecycle moves on (approved -> published ->
+    # superseded); the words and the version-table row are evidence.
+    LOCKED_STATUSES = frozenset({Status.APPROVED, Status.PUBLISHED, Status.SUPERSEDED})
+    LOCKED_FIELDS = (
+        "policy_id", "label", "body", "reason", "author", "approved_on", "approved_text",
+        "committee_id", "approved_by_text", "effective_on", "next_review_on", "next_review_text", "is_major",
+        "content_hash",
+    )
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="versions")
+    label = models.CharField(max_length=20, help_text="As the trust numbers it: 1.0, 1.1, 2.")
+    major = models.PositiveIntegerField(editable=False, default=0)
+    minor = models.PositiveIntegerField(editable=False, default=0)
+    is_major = models.BooleanField(
+        default=True, help_text="A major version must be signed again by everyone who owes it."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    body = models.TextField(help_text="Markdown, with numbered sections.")
+    reason = models.CharField("reason for revision", max_length=500, blank=True)
+    author = models.CharField(max_length=200, blank=True, help_text="A name or a job title.")
+    approved_on = models.DateField(null=True, blank=True)
+    approved_text = models.CharField(
+        max_length=100, blank=True, help_text="The approval date as the source wrote it, e.g. 'Sept 2023'."
+    )
+    committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.PROTECT, related_name="approved_versions"
+    )
+    approved_by_text = models.CharField(
+        max_length=200, blank=True, help_text="The approving body as written, when it is not a known committee."
+    )
+    effective_on = models.DateField(null=True, blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    next_review_text = models.CharField(max_length=100, blank=True, help_text="As written, e.g. 'Q1 2025-26'.")
+    content_hash = models.CharField("SHA-256 of the text", max_length=64, editable=False)
+    superseded_on = models.DateField(null=True, blank=True)
+    source_filename = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["policy", "major", "minor", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "label"], name="version_label_once_per_policy"),
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=models.Q(status="published"),
+                name="one_published_version_per_policy",
+            ),
+        ]
+        indexes = [models.Index(fields=["policy", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.policy} v{self.label}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.major, self.minor = version_sort_key(self.label)
+        self.content_hash = content_hash(self.body)
+        if self.pk:
+            self._refuse_changes_to_locked_version()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:version", args=[self.policy.slug, self.label])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in self.LOCKED_STATUSES
+
+    @property
+    def committee_label(self) -> str:
+        return self.committee.label if self.committee else self.approved_by_text
+
+    def delete(self, *args, **kwargs):
+        if self.pk and type(self).objects.filter(pk=self.pk, status__in=self.LOCKED_STATUSES).exists():
+            raise ImmutableVersionError(APPROVED_VERSION_IS_IMMUTABLE.format(label=self.label, policy=self.policy))
+        return super().delete(*args, **kwargs)
+
+    def _refuse_changes_to_locked_version(self) -> None:
+        stored = type(self).objects.filter(pk=self.pk).values(*self.LOCKED_FIELDS, "status").first()
+        if stored is None or stored["status"] not in self.LOCKED_STATUSES:
+            return
+        changed = [f for f in self.LOCKED_FIELDS if stored[f] != getattr(self, f)]
+        if changed or self.status not in self.LOCKED_STATUSES:
+            raise ImmutableVersionError(
+                APPROVED_VERSION_IS_IMMUTABLE.format(label=stored["label"], policy=self.policy)
+            )

@@ -1,0 +1,188 @@
+"""Read-only questions about the policy library."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import chain
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from people.models import Organisation
+from policies.models import Policy, PolicyVersion
+
+
+class ReviewStatus(StrEnum):
+    CURRENT = "current"
+    DUE_SOON = "due"
+    OVERDUE = "overdue"
+    NOT_SET = "none"
+
+    @property
+    def label(self) -> str:
+        return {
+            "current": "Current",
+            "due": f"Review due within {settings.REVIEW_DUE_SOON_DAYS} days",
+            "overdue": "Review overdue",
+            "none": "No review date",
+        }[self.value]
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def review_status(next_review_on: datetime.date | None, on: datetime.date | None = None) -> ReviewStatus:
+    if next_review_on is None:
+        return ReviewStatus.NOT_SET
+    on = on or today()
+    if next_review_on < on:
+        return ReviewStatus.OVERDUE
+    if next_review_on <= on + datetime.timedelta(days=settings.REVIEW_DUE_SOON_DAYS):
+        return ReviewStatus.DUE_SOON
+    return ReviewStatus.CURRENT
+
+
+def _review_q(status: str, on: datetime.date) -> Q:
+    soon = on + datetime.timedelta(days=settings.REVIEW_DUE_SOON_DAYS)
+    return {
+        ReviewStatus.OVERDUE: Q(next_review_on__lt=on),
+        ReviewStatus.DUE_SOON: Q(next_review_on__gte=on, next_review_on__lte=soon),
+        ReviewStatus.CURRENT: Q(next_review_on__gt=soon),
+        ReviewStatus.NOT_SET: Q(next_review_on__isnull=True),
+    }[ReviewStatus(status)]
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    query: str = ""
+    school: str = ""
+    category: str = ""
+    review: str = ""
+
+
+def visible_policies() -> QuerySet[Policy]:
+    """Policies with a published version: what every member of staff may read."""
+    return Policy.objects.filter(current_version__isnull=False)
+
+
+def library(filters: LibraryFilters, *, on: datetime.date | None = None) -> QuerySet[Policy]:
+    on = on or today()
+    policies = (
+        visible_policies()
+        .select_related("organisation", "owner", "current_version__committee")
+        .defer("current_version__body")
+    )
+    if filters.query:
+        words = filters.query.split()
+        for word in words:
+            policies = policies.filter(Q(title__icontains=word) | Q(current_version__body__icontains=word))
+    if filters.school:
+        # A school's staff follow the trust's policies as well as their own.
+        policies = policies.filter(
+            Q(organisation__slug=filters.school) | Q(organisation__schools__slug=filters.school)
+        ).distinct()
+    if filters.category:
+        policies = policies.filter(category=filters.category)
+    if filters.review in ReviewStatus._value2member_map_:
+        policies = policies.filter(_review_q(filters.review, on))
+    return policies.order_by("title")
+
+
+def review_counts(policies: QuerySet[Policy], *, on: datetime.date | None = None) -> dict[str, int]:
+    """How many of the given policies are in each review status, in one query."""
+    on = on or today()
+    return policies.order_by().aggregate(
+        **{status.value: Count("pk", filter=_review_q(status, on)) for status in ReviewStatus}
+    )
+
+
+def category_counts(policies: QuerySet[Policy]) -> dict[str, int]:
+    rows = policies.order_by().values("category").annotate(n=Count("pk", distinct=True))
+    return {row["category"]: row["n"] for row in rows}
+
+
+def schools() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=Organisation.Kind.SCHOOL).order_by("name")
+
+
+def version_table(policy: Policy) -> list[PolicyVersion]:
+    """The rows trusts print: every approved version, oldest first."""
+    return list(
+        policy.versions.filter(status__in=PolicyVersion.LOCKED_STATUSES)
+        .select_related("committee")
+        .defer("body")
+        .order_by("major", "minor", "id")
+    )
+
+
+def _without_qualifier(name: str) -> str:
+    return re.sub(r"\s*[\[(].*?[\])]\s*$", "", name).strip()
+
+
+def _normalise_title(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+
+
+@dataclass(frozen=True)
+class NamedRelation:
+    name: str
+    policy: Policy | None  # None: named in the document, not yet in the library
+
+
+def related_policies(policy: Policy) -> tuple[list[Policy], list[NamedRelation]]:
+    """Linked policies (both directions) and the ones only named, each named
+    one resolved against the library in case it has been added since."""
+    linked = list(visible_policies().filter(related=policy).order_by("title"))
+    names = list(policy.named_related.values_list("name", flat=True))
+    # "Acceptable Use Policy [Staff]" names the library's "Acceptable Use Policy".
+    candidates = set(names) | {_without_qualifier(n) for n in names}
+    matches = Q(pk__in=[])
+    for candidate in candidates:
+        matches |= Q(title__iexact=candidate)
+    by_title = {_normalise_title(p.title): p for p in visible_policies().filter(matches)}
+    linked_ids = {p.pk for p in linked} | {policy.pk}
+    named = []
+    for name in names:
+        match = by_title.get(_normalise_title(name)) or by_title.get(_normalise_title(_without_qualifier(name)))
+        if match and match.pk in linked_ids:
+            continue
+        named.append(NamedRelation(name=name, policy=match))
+    return linked, named
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    what: str
+
+
+def policy_history(policy: Policy, *, limit: int = 50) -> list[HistoryEntry]:
+    """Every recorded change to the policy and its versions, newest first."""
+    policy_rows = policy.history.select_related("history_user").order_by("-history_date")[:limit]
+    version_rows = (
+        PolicyVersion.history.filter(policy_id=policy.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    entries = chain(
+        (_history_entry(row, f"Policy {_verb(row)}") for row in policy_rows),
+        (_history_entry(row, f"Version {row.label} {_verb(row)} ({row.get_status_display().lower()})")
+         for row in version_rows),
+    )
+    return sorted(entries, key=lambda e: e.when, reverse=True)[:limit]
+
+
+def _verb(row) -> str:
+    return {"+": "created", "~": "changed", "-": "deleted"}[row.history_type]
+
+
+def _history_entry(row, what: str) -> HistoryEntry:
+    who = str(row.history_user) if row.history_user else "System"
+    reason = f": {row.history_change_reason}" if row.history_change_reason else ""
+    return HistoryEntry(when=row.history_date, who=who, what=what + reason)
