@@ -1,0 +1,147 @@
+"""Policy library pages: thin views over selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from people.models import Organisation
+from policies import permissions, previews, selectors, services
+from policies.forms import ConfirmImportForm, LibraryFilterForm, PolicyUploadForm
+from policies.importers import DocumentError, parse_document
+from policies.models import Policy, PolicyVersion
+from policies.rendering import render_version_body
+
+LIBRARY_PAGE_SIZE = 25
+
+
+def library(request: HttpRequest) -> HttpResponse:
+    form = LibraryFilterForm(request.GET or None, schools=list(selectors.schools()))
+    filters = form.filters()
+    policies = selectors.library(filters)
+    page = Paginator(policies, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "total": page.paginator.count,
+        "review_counts": selectors.review_counts(selectors.library(
+            selectors.LibraryFilters(query=filters.query, school=filters.school, category=filters.category)
+        )),
+        "today": selectors.today(),
+        "can_import": permissions.can_import_policies(request.user),
+    }
+    return render(request, "policies/library.html", context)
+
+
+def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    policy = _policy_or_404(request, slug)
+    version = policy.current_version
+    if version is None:
+        version = policy.versions.order_by("-major", "-minor", "-id").first()
+    return _render_version(request, policy, version, template="policies/policy_detail.html")
+
+
+def version_detail(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    policy = _policy_or_404(request, slug)
+    version = get_object_or_404(policy.versions.select_related("committee"), label=label)
+    if not version.is_locked and not permissions.can_see_unpublished(request.user, policy):
+        raise Http404
+    return _render_version(request, policy, version, template="policies/policy_detail.html")
+
+
+@login_not_required
+def public_index(request: HttpRequest) -> HttpResponse:
+    policies = selectors.visible_policies().filter(is_public=True).select_related("organisation")
+    return render(request, "policies/public_index.html",
+                  {"policies": policies.order_by("organisation__kind", "organisation__name", "title")})
+
+
+@login_not_required
+def public_policy(request: HttpRequest, slug: str) -> HttpResponse:
+    policy = get_object_or_404(
+        selectors.visible_policies().select_related("organisation", "current_version__committee"),
+        slug=slug, is_public=True,
+    )
+    return _render_version(request, policy, policy.current_version, template="policies/public_policy.html",
+                           public=True)
+
+
+@require_http_methods(["GET", "POST"])
+def import_document(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_import_policies(request.user):
+        raise PermissionDenied(permissions.IMPORT_DENIED)
+    if request.method == "POST" and "payload" in request.POST:
+        return _confirm_import(request)
+    form = PolicyUploadForm(request.POST or None, request.FILES or None,
+                            initial={"organisation": Organisation.objects.filter(kind="trust").first()})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["document"]
+        organisation = form.cleaned_data["organisation"]
+        try:
+            parsed = parse_document(upload.name, upload.read())
+        except DocumentError as error:
+            form.add_error("document", error.reason)
+        else:
+            outcome = services.import_policy_document(parsed, organisation=organisation, dry_run=True)
+            return render(request, "policies/import_preview.html", {
+                "parsed": parsed,
+                "organisation": organisation,
+                "outcome": outcome,
+                "confirm": ConfirmImportForm(
+                    initial={"payload": previews.sign_preview(parsed, organisation_id=organisation.pk)}
+                ),
+            })
+    return render(request, "policies/import_upload.html", {"form": form})
+
+
+def _confirm_import(request: HttpRequest) -> HttpResponse:
+    form = ConfirmImportForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise previews.PreviewInvalid(previews.PREVIEW_INVALID)
+        parsed, organisation_id = previews.read_preview(form.cleaned_data["payload"])
+        organisation = Organisation.objects.get(pk=organisation_id)
+    except (previews.PreviewInvalid, Organisation.DoesNotExist):
+        messages.error(request, previews.PREVIEW_INVALID)
+        return redirect("policies:import")
+    outcome = services.import_policy_document(parsed, organisation=organisation)
+    level = messages.SUCCESS if outcome.changed else messages.INFO
+    messages.add_message(request, level, outcome.summary())
+    return redirect(outcome.policy)
+
+
+def _policy_or_404(request: HttpRequest, slug: str) -> Policy:
+    policy = get_object_or_404(
+        Policy.objects.select_related("organisation", "owner", "current_version__committee"), slug=slug
+    )
+    if policy.current_version_id is None and not permissions.can_see_unpublished(request.user, policy):
+        raise Http404
+    return policy
+
+
+def _render_version(
+    request: HttpRequest, policy: Policy, version: PolicyVersion | None, *, template: str, public: bool = False
+) -> HttpResponse:
+    linked, named = selectors.related_policies(policy)
+    if public:  # the website may link only to other published-on-the-website policies
+        linked, named = [p for p in linked if p.is_public], []
+    context = {
+        "policy": policy,
+        "version": version,
+        "is_current": version is not None and version.pk == policy.current_version_id,
+        "rendered": render_version_body(version.body, version.content_hash) if version else None,
+        "version_table": selectors.version_table(policy),
+        "related": linked,
+        "named_related": named,
+        "legislation": list(policy.legislation.all()),
+        "review_status": selectors.review_status(policy.next_review_on),
+        "history": [] if public else selectors.policy_history(policy),
+        "public": public,
+    }
+    return render(request, template, context)
