@@ -1,0 +1,211 @@
+"""Load the demo trust from fixtures/demo/trust.toml.
+
+Idempotent: rows are matched by slug or email and only what is missing is
+created, so running it again keeps whatever people changed since. Dates in
+the fixture are relative to the day of loading ("today-30") so the demo's
+review and start dates never go stale.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Organisation, Person, RoleAssignment, User
+from policies.models import Committee, Legislation, Policy, PolicyVersion, RelatedPolicyName
+from policies.services import publish_version
+
+DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
+_RELATIVE = re.compile(r"^today(?:([+-])(\d+))?$")
+
+
+@dataclass
+class DemoLogin:
+    email: str
+    name: str
+    what: str
+
+
+@dataclass
+class DemoResult:
+    password: str
+    logins: list[DemoLogin] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool) -> None:
+        if created:
+            self.created[kind] = self.created.get(kind, 0) + 1
+
+
+def relative_date(value: str | None, today: datetime.date) -> datetime.date | None:
+    if not value:
+        return None
+    match = _RELATIVE.match(value.strip())
+    if not match:
+        return datetime.date.fromisoformat(value)
+    sign, days = match.groups()
+    offset = int(days or 0) * (-1 if sign == "-" else 1)
+    return today + datetime.timedelta(days=offset)
+
+
+def load_demo(directory: Path = DEMO_DIR, *, today: datetime.date | None = None) -> DemoResult:
+    today = today or timezone.localdate()
+    spec = tomllib.loads((directory / "trust.toml").read_text(encoding="utf-8"))
+    result = DemoResult(password=spec["demo_password"])
+    with transaction.atomic():
+        organisations = _load_organisations(spec, result)
+        committees = _load_committees(spec, organisations, result)
+        people = _load_people(spec, organisations, today, result)
+        _load_policies(spec, directory, organisations, committees, people, today, result)
+    return result
+
+
+def _load_organisations(spec: dict, result: DemoResult) -> dict[str, Organisation]:
+    trust, created = Organisation.objects.get_or_create(
+        slug=spec["trust"]["slug"], defaults={"name": spec["trust"]["name"], "kind": Organisation.Kind.TRUST}
+    )
+    result.count("organisations", created)
+    organisations = {trust.slug: trust}
+    for school in spec["schools"]:
+        org, created = Organisation.objects.get_or_create(
+            slug=school["slug"], defaults={"name": school["name"], "kind": Organisation.Kind.SCHOOL, "trust": trust}
+        )
+        result.count("organisations", created)
+        organisations[org.slug] = org
+    return organisations
+
+
+def _load_committees(spec: dict, organisations: dict, result: DemoResult) -> dict[str, Committee]:
+    committees = {}
+    for row in spec["committees"]:
+        committee, created = Committee.objects.get_or_create(
+            slug=row["slug"],
+            defaults={
+                "name": row["name"],
+                "short_name": row.get("short_name", ""),
+                "organisation": organisations[row["organisation"]],
+            },
+        )
+        result.count("committees", created)
+        committees[committee.slug] = committee
+    return committees
+
+
+def _load_people(spec: dict, organisations: dict, today: datetime.date, result: DemoResult) -> dict[str, Person]:
+    people: dict[str, Person] = {}
+    for row in spec["people"]:
+        person, created = Person.objects.get_or_create(
+            email=row["email"],
+            defaults={
+                "first_name": row["first_name"],
+                "last_name": row["last_name"],
+                "staff_group": row["staff_group"],
+                "job_title": row.get("job_title", ""),
+                "start_date": relative_date(row.get("start_date"), today),
+                "leave_date": relative_date(row.get("leave_date"), today),
+                "line_manager": people.get(row.get("line_manager", "")),
+                "has_it_account": row.get("has_it_account", True),
+            },
+        )
+        result.count("people", created)
+        if created:
+            person.schools.set([organisations[slug] for slug in row["schools"]])
+        for role in row.get("roles", []):
+            RoleAssignment.objects.get_or_create(
+                person=person, role=role["role"], organisation=organisations[role["organisation"]]
+            )
+        if row.get("login"):
+            _ensure_login(person, row, result)
+        people[person.email] = person
+    return people
+
+
+def _ensure_login(person: Person, row: dict, result: DemoResult) -> None:
+    if person.user_id is None:
+        user = User.objects.filter(email=person.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                person.email,
+                result.password,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                is_staff=row.get("superuser", False),
+                is_superuser=row.get("superuser", False),
+            )
+        person.user = user
+        person.save(update_fields=["user"])
+    what = person.job_title or person.get_staff_group_display()
+    if row.get("roles"):
+        what += " — " + ", ".join(f"{r['role'].replace('_', ' ')} ({r['organisation']})" for r in row["roles"])
+    if row.get("superuser"):
+        what += " — administrator"
+    result.logins.append(DemoLogin(email=person.email, name=person.full_name, what=what))
+
+
+def _load_policies(spec, directory, organisations, committees, people, today, result) -> None:
+    policies: dict[str, Policy] = {}
+    for row in spec["policies"]:
+        policy, created = Policy.objects.get_or_create(
+            slug=row["slug"],
+            defaults={
+                "title": row["title"],
+                "category": row["category"],
+                "organisation": organisations[row["organisation"]],
+                "owner": people.get(row.get("owner", "")),
+                "audiences": row.get("audiences", []),
+                "review_cycle_months": row.get("review_cycle_months"),
+                "is_public": row.get("is_public", False),
+            },
+        )
+        result.count("policies", created)
+        policies[policy.slug] = policy
+        for name in row.get("legislation", []):
+            policy.legislation.add(Legislation.objects.get_or_create(name=name)[0])
+        for name in row.get("related_not_in_library", []):
+            RelatedPolicyName.objects.get_or_create(policy=policy, name=name)
+        _load_versions(policy, row["versions"], directory, committees, today, result)
+    for row in spec["policies"]:
+        for other in row.get("related", []):
+            policies[row["slug"]].related.add(policies[other])
+
+
+def _version_text(path: Path, edits: list[list[str]]) -> str:
+    """The newest text with an older version's wording put back."""
+    text = path.read_text(encoding="utf-8")
+    for find, replace in edits:
+        if find not in text:
+            raise ValueError(f"{path.name}: edit does not match the text: {find[:60]!r}")
+        text = text.replace(find, replace)
+    return text
+
+
+def _load_versions(policy, rows, directory, committees, today, result) -> None:
+    existing = set(policy.versions.values_list("label", flat=True))
+    for row, following in zip(rows, [*rows[1:], None], strict=True):
+        if row["label"] in existing:
+            continue
+        status = row.get("status", PolicyVersion.Status.SUPERSEDED)
+        version = PolicyVersion.objects.create(
+            policy=policy,
+            label=row["label"],
+            is_major=row["label"].endswith(".0") or "." not in row["label"],
+            status=PolicyVersion.Status.APPROVED if status == "published" else status,
+            body=_version_text(directory / "policies" / row["body"], row.get("edits", [])),
+            reason=row.get("reason", ""),
+            author=row.get("author", ""),
+            approved_on=relative_date(row.get("approved_on"), today),
+            committee=committees.get(row.get("committee", "")),
+            effective_on=relative_date(row.get("effective_on"), today),
+            next_review_on=relative_date(row.get("next_review_on"), today),
+            superseded_on=relative_date(following["effective_on"], today) if following else None,
+        )
+        result.count("versions", True)
+        if status == "published":
+            publish_version(version, on=version.effective_on)
