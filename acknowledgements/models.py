@@ -1,1 +1,139 @@
-"""Sign-offs ("I have read and understood") live here; see issue 3."""
+"""Sign-offs: who must read and understand which policy, and the evidence
+that they did."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from people.models import Organisation, Person
+from policies.models import Policy, PolicyVersion
+
+
+class SignOffRule(models.Model):
+    """Who must sign a policy, and by when."""
+
+    policy = models.OneToOneField(Policy, on_delete=models.CASCADE, related_name="sign_off_rule")
+    staff_groups = models.JSONField(default=list, help_text="Staff group codes who must sign.")
+    schools = models.ManyToManyField(
+        Organisation, blank=True, related_name="+",
+        help_text="Only these schools' staff; empty means everyone the policy covers.",
+    )
+    new_starter_days = models.PositiveSmallIntegerField(
+        default=14, help_text="New starters sign within this many days of their start date."
+    )
+    new_version_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Everyone signs a new major version within this many days of publication."
+    )
+    annual_from = models.DateField(
+        null=True, blank=True,
+        help_text="Everyone signs again each year from this date (e.g. 1 September for safeguarding).",
+    )
+    annual_days = models.PositiveSmallIntegerField(default=30)
+
+    history = HistoricalRecords(m2m_fields=[schools])
+
+    def __str__(self) -> str:
+        return f"Sign-off rule for {self.policy}"
+
+
+class SignOffEvidenceError(Exception):
+    """Raised on any attempt to change or delete a sign-off."""
+
+
+SIGN_OFF_IS_EVIDENCE = "A sign-off is evidence and can never be changed or deleted."
+
+
+class SignOffQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise SignOffEvidenceError(SIGN_OFF_IS_EVIDENCE)
+
+    def delete(self):
+        raise SignOffEvidenceError(SIGN_OFF_IS_EVIDENCE)
+
+
+class SignOff(models.Model):
+    """One person's "I have read and understood" for one exact version."""
+
+    class Method(models.TextChoices):
+        BROWSER = "browser", "Signed in the browser"
+        RECORDED_BY_HR = "hr", "Paper form recorded by HR"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sign_offs")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="sign_offs")
+    content_hash = models.CharField("SHA-256 of the text signed", max_length=64)
+    statement = models.TextField(help_text="The words the person confirmed, exactly as shown.")
+    period = models.CharField(
+        max_length=10, blank=True, help_text="For yearly re-reading: the year, e.g. 2026. Empty otherwise."
+    )
+    signed_at = models.DateTimeField(help_text="UTC.")
+    signed_on = models.DateField(help_text="The day signed (for paper forms, the date on the form).")
+    method = models.CharField(max_length=10, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+
+    objects = SignOffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_at"]
+        constraints = [
+            # A double click, a resubmitted form or two tabs make one record.
+            models.UniqueConstraint(fields=["person", "version", "period"], name="one_sign_off_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} signed {self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise SignOffEvidenceError(SIGN_OFF_IS_EVIDENCE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignOffEvidenceError(SIGN_OFF_IS_EVIDENCE)
+
+
+class Obligation(models.Model):
+    """A sign-off a person owes: derived from the rules by
+    acknowledgements.services.sync_obligations, never typed in."""
+
+    class Reason(models.TextChoices):
+        NEW_STARTER = "new_starter", "New starter"
+        NEW_VERSION = "new_version", "New major version"
+        ANNUAL = "annual", "Yearly re-reading"
+
+    class Status(models.TextChoices):
+        OUTSTANDING = "outstanding", "Outstanding"
+        SIGNED = "signed", "Signed"
+        WITHDRAWN = "withdrawn", "No longer owed"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="obligations")
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="obligations")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="obligations")
+    period = models.CharField(max_length=10, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    owed_since = models.DateField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OUTSTANDING)
+    sign_off = models.ForeignKey(SignOff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "policy__title"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version", "period"], name="one_obligation_per_version"),
+        ]
+        indexes = [
+            models.Index(fields=["person", "status"]),
+            models.Index(fields=["policy", "status"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} owes {self.version}"

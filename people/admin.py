@@ -41,6 +41,16 @@ class PersonAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["schools"]
     inlines = [RoleInline]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        # After the schools are saved: a new or moved person owes their pack at once.
+        from acknowledgements.services import sync_obligations
+
+        super().save_related(request, form, formsets, change)
+        sync_obligations(person=form.instance)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # leavers are marked by their leave date, never deleted
+
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(SimpleHistoryAdmin):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from people.models import Organisation
+from policies import events
 from policies.importers import ParsedPolicy, ParsedVersion
 from policies.models import Committee, Legislation, Policy, PolicyVersion, RelatedPolicyName, version_sort_key
 from policies.models import content_hash as hash_of
@@ -148,6 +149,7 @@ def publish_version(version: PolicyVersion, *, on: datetime.date | None = None) 
         policy.current_version = version
         policy.next_review_on = version.next_review_on
         policy.save(update_fields=["current_version", "next_review_on", "updated_at"])
+        events.version_published.send(sender=PolicyVersion, version=version, previous=previous)
     return version
 
 

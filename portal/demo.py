@@ -9,6 +9,7 @@ review and start dates never go stale.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from acknowledgements.models import Obligation, SignOff, SignOffRule
+from acknowledgements.services import record_sign_off, sync_obligations
 from people.models import Organisation, Person, RoleAssignment, User
 from policies.models import Committee, Legislation, Policy, PolicyVersion, RelatedPolicyName
 from policies.services import publish_version
@@ -64,6 +67,7 @@ def load_demo(directory: Path = DEMO_DIR, *, today: datetime.date | None = None)
         committees = _load_committees(spec, organisations, result)
         people = _load_people(spec, organisations, today, result)
         _load_policies(spec, directory, organisations, committees, people, today, result)
+        _load_sign_offs(spec, organisations, people, today, result)
     return result
 
 
@@ -209,3 +213,51 @@ def _load_versions(policy, rows, directory, committees, today, result) -> None:
         result.count("versions", True)
         if status == "published":
             publish_version(version, on=version.effective_on)
+
+
+def _load_sign_offs(spec: dict, organisations: dict, people: dict[str, Person], today, result) -> None:
+    """Sign-off rules as the fixture gives them, what everyone owes, and, on
+    the first load only, a realistic share already signed."""
+    for row in spec["policies"]:
+        rule = row.get("sign_off")
+        if rule is None:
+            continue
+        policy = Policy.objects.get(slug=row["slug"])
+        if not SignOffRule.objects.filter(policy=policy).exists():
+            SignOffRule.objects.create(
+                policy=policy,
+                staff_groups=rule["staff_groups"],
+                new_starter_days=rule.get("new_starter_days", 14),
+                new_version_days=rule.get("new_version_days", 30),
+                annual_from=datetime.date.fromisoformat(rule["annual_from"]) if rule.get("annual_from") else None,
+                annual_days=rule.get("annual_days", 30),
+            )
+    sync_obligations(today=today)
+    if SignOff.objects.exists():
+        return
+    hr = User.objects.filter(email=spec["people"][2]["email"]).first()
+    skip = set(spec.get("still_to_sign", []))
+    for obligation in Obligation.objects.filter(status=Obligation.Status.OUTSTANDING).select_related(
+        "person", "version"
+    ):
+        person = obligation.person
+        recent_starter = person.start_date and person.start_date > today - datetime.timedelta(days=20)
+        if person.email in skip or recent_starter or not _signs(person.email, obligation.policy_id, spec):
+            continue
+        signed_on = min(today, obligation.owed_since + datetime.timedelta(days=_spread(person.email, 12)))
+        paper = not person.has_it_account
+        record_sign_off(
+            person=person, version=obligation.version, signed_on=signed_on,
+            method=SignOff.Method.RECORDED_BY_HR if paper else SignOff.Method.BROWSER,
+            recorded_by=hr if paper else None, note="Paper form filed in the staff file." if paper else "",
+            user_agent="demo data",
+        )
+        result.count("sign-offs", True)
+
+
+def _spread(key: str, n: int) -> int:
+    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % n
+
+
+def _signs(email: str, policy_id: int, spec: dict) -> bool:
+    return _spread(f"{email}:{policy_id}", 100) < spec.get("signed_share", 0.6) * 100

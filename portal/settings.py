@@ -4,6 +4,7 @@ Every value has a safe development default so `make run` works on a bare
 machine: SQLite in the project folder, console email, DEBUG on only when asked.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -29,6 +30,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
     "portal",
     "people",
     "policies",
@@ -46,6 +53,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -83,8 +93,61 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "policies:library"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out sign-in before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Failed sign-ins (django-axes): five in a row for one email from one address
+# locks that pair out for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form posts the email as "username" (Django's AuthenticationForm).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Sign-in links by email (django-sesame): single use, valid for three days,
+# for people who have never set a password (a new starter's first contact).
+SESAME_MAX_AGE = env.int("SIGN_IN_LINK_MAX_AGE", default=3 * 24 * 60 * 60)
+SESAME_ONE_TIME = True
+SESAME_TOKEN_NAME = "token"  # noqa: S105  (the query parameter's name, not a secret)
+
+# Single sign-on with Microsoft 365 and Google (django-allauth), switched on
+# by setting a provider's client id and secret. Only people who already have
+# a staff record may sign in this way; allauth handles nothing else.
+SOCIALACCOUNT_ONLY = True
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_ADAPTER = "people.sso.StaffOnlyAdapter"
+SOCIALACCOUNT_PROVIDERS = {}
+if env.str("SSO_MICROSOFT_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["microsoft"] = {
+        "APPS": [{
+            "client_id": env.str("SSO_MICROSOFT_CLIENT_ID"),
+            "secret": env.str("SSO_MICROSOFT_SECRET"),
+            "settings": {"tenant": env.str("SSO_MICROSOFT_TENANT", default="organizations")},
+        }],
+    }
+if env.str("SSO_GOOGLE_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["google"] = {
+        "APPS": [{"client_id": env.str("SSO_GOOGLE_CLIENT_ID"), "secret": env.str("SSO_GOOGLE_SECRET")}],
+        "SCOPE": ["email", "profile"],
+    }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -2,16 +2,21 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
+from sesame.views import LoginView as SignInLinkView
+
+from people.sign_in_views import request_sign_in_link
+from portal import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="policies:library"), name="home"),
-    path(
-        "accounts/login/",
-        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
-        name="login",
-    ),
+    path("", views.home, name="home"),
+    path("accounts/login/", login_not_required(views.SignInView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/link/", login_not_required(SignInLinkView.as_view()), name="sign_in_link"),
+    path("accounts/link/request/", request_sign_in_link, name="request_sign_in_link"),
+    # django-allauth serves only single sign-on (SOCIALACCOUNT_ONLY).
+    path("accounts/", include("allauth.urls")),
+    path("my/", include("acknowledgements.urls")),
+    path("people/", include("people.urls")),
     path("policies/", include("policies.urls")),
     path("public/", include("policies.public_urls")),
     path("admin/", admin.site.urls),

@@ -116,3 +116,13 @@ def published_policy(**kwargs) -> Policy:
     publish_version(version, on=version.effective_on)
     policy.refresh_from_db()
     return policy
+
+
+def sign_off_rule(policy: Policy, groups=("teaching", "support", "leadership"), **days):
+    """A sign-off rule on the policy, and the obligations it creates."""
+    from acknowledgements.models import SignOffRule
+    from acknowledgements.services import sync_obligations
+
+    rule = SignOffRule.objects.create(policy=policy, staff_groups=list(groups), **days)
+    sync_obligations(policy=policy)
+    return rule

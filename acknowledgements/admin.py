@@ -1,0 +1,48 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from acknowledgements.models import Obligation, SignOff, SignOffRule
+
+
+@admin.register(SignOffRule)
+class SignOffRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["policy", "new_starter_days", "new_version_days", "annual_from"]
+    autocomplete_fields = ["policy"]
+    filter_horizontal = ["schools"]
+
+
+@admin.register(SignOff)
+class SignOffAdmin(admin.ModelAdmin):
+    """Evidence: shown, never changed or deleted, not even by a superuser."""
+
+    list_display = ["person", "version", "signed_on", "method", "recorded_by"]
+    list_filter = ["method", "version__policy"]
+    search_fields = ["person__first_name", "person__last_name", "person__email"]
+    date_hierarchy = "signed_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Obligation)
+class ObligationAdmin(admin.ModelAdmin):
+    """Derived from the rules; read-only here."""
+
+    list_display = ["person", "policy", "version", "reason", "due_on", "status"]
+    list_filter = ["status", "reason", "policy"]
+    search_fields = ["person__first_name", "person__last_name", "person__email"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,297 @@
+"""Staff CSV import: the file an HR or MIS system exports, validated whole.
+
+Every row is checked before anything is written; one bad row means nothing
+is written at all, and every problem is reported with its row number.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from people.models import Organisation, Person, StaffGroup
+
+# Column names as exports spell them, matched after lower-casing and removing
+# punctuation. The first name in each list is the one shown in messages.
+COLUMNS: dict[str, list[str]] = {
+    "first_name": ["first name", "forename", "forenames", "given name", "firstname", "preferred first name"],
+    "last_name": ["last name", "surname", "family name", "lastname", "legal surname"],
+    "email": ["work email", "email", "email address", "work email address", "school email"],
+    "school": ["school", "schools", "site", "establishment", "academy", "base"],
+    "staff_group": ["staff group", "role", "staff type", "group", "staff category", "category"],
+    "job_title": ["job title", "post", "position", "title of post"],
+    "start_date": ["start date", "employment start date", "date started", "started", "start"],
+    "leave_date": ["leave date", "end date", "leaving date", "date left", "employment end date"],
+    "staff_id": ["staff id", "employee id", "payroll number", "staff code", "employee number", "id"],
+    "line_manager": ["line manager", "line manager email", "manager email", "manager"],
+    "has_it_account": ["it account", "has it account", "network account"],
+}
+REQUIRED = ("first_name", "last_name", "email", "school", "staff_group")
+
+STAFF_GROUP_WORDS: dict[str, str] = {
+    "teaching": "teaching", "teacher": "teaching", "teaching staff": "teaching", "teachers": "teaching",
+    "support": "support", "support staff": "support", "associate staff": "support", "non teaching": "support",
+    "teaching assistant": "support", "admin": "support", "administrative": "support",
+    "leadership": "leadership", "senior leadership": "leadership", "slt": "leadership", "leader": "leadership",
+    "governor": "governor", "governors": "governor", "local governor": "governor",
+    "trustee": "trustee", "trustees": "trustee", "director": "trustee", "trustee director": "trustee",
+    "contractor": "contractor", "contractors": "contractor",
+    "agency": "agency", "supply": "agency", "agency staff": "agency",
+    "volunteer": "volunteer", "volunteers": "volunteer",
+}
+
+NOT_A_CSV = "The file is not a readable CSV file: {reason}."
+NO_HEADER = "The first row must be a header naming the columns."
+MISSING_COLUMNS = "Missing column(s): {columns}."
+
+
+@dataclass
+class StaffRow:
+    row_number: int
+    values: dict
+
+
+@dataclass
+class StaffImportResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def import_staff_csv(
+    data: bytes, *, dry_run: bool = False, allowed_schools: list[Organisation] | None = None
+) -> StaffImportResult:
+    """Validate the whole file, then (unless a dry run or any row is bad)
+    create or update the people in one transaction, and work out what the
+    new and changed people owe. `allowed_schools` limits a school's HR to its
+    own school."""
+    from acknowledgements.services import sync_obligations
+
+    result = StaffImportResult()
+    rows = _read_rows(data, result)
+    if result.errors:
+        return result
+    schools = _school_lookup()
+    people = [_validate(row, schools, result, allowed_schools) for row in rows]
+    _check_duplicates(rows, result)
+    _check_line_managers(rows, people, result)
+    if result.errors:
+        return result
+    with transaction.atomic():
+        saved = [_save(values, result) for values in people]
+        for person, values in zip(saved, people, strict=True):
+            _set_line_manager(person, values)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            for person in saved:
+                sync_obligations(person=person)
+            result.written = True
+    return result
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("it is not text (UTF-8 or Windows-1252)")
+
+
+def _normalise_header(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+
+
+def _read_rows(data: bytes, result: StaffImportResult) -> list[StaffRow]:
+    try:
+        text = _decode(data)
+        sample = text[:4096]
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        lines = [(n, line) for n, line in enumerate(reader, start=1) if any(cell.strip() for cell in line)]
+    except (ValueError, csv.Error) as error:
+        result.errors.append(NOT_A_CSV.format(reason=error))
+        return []
+    if not lines:
+        result.errors.append(NO_HEADER)
+        return []
+    header_number, header = lines[0]
+    columns = _map_columns(header, result)
+    if result.errors:
+        return []
+    rows = []
+    for number, line in lines[1:]:
+        values = {field_: (line[index].strip() if index < len(line) else "") for field_, index in columns.items()}
+        rows.append(StaffRow(row_number=number, values=values))
+    return rows
+
+
+def _map_columns(header: list[str], result: StaffImportResult) -> dict[str, int]:
+    names = [_normalise_header(name) for name in header]
+    columns: dict[str, int] = {}
+    for field_, aliases in COLUMNS.items():
+        for alias in aliases:
+            if alias in names:
+                columns[field_] = names.index(alias)
+                break
+    missing = [COLUMNS[f][0].capitalize() for f in REQUIRED if f not in columns]
+    if missing:
+        result.errors.append(MISSING_COLUMNS.format(columns=", ".join(missing)) + " " + NO_HEADER)
+    ignored = [h for h, n in zip(header, names, strict=True) if n and names.index(n) not in columns.values()]
+    if ignored:
+        result.notes.append(f"Ignored column(s): {', '.join(ignored)}.")
+    return columns
+
+
+def _school_lookup() -> dict[str, Organisation]:
+    lookup = {}
+    for org in Organisation.objects.all():
+        lookup[_normalise_header(org.name)] = org
+        lookup[_normalise_header(org.slug)] = org
+    return lookup
+
+
+def parse_date(text: str) -> datetime.date:
+    """UK day-first (31/01/2025, 31-01-25, 31.01.2025) or ISO (2025-01-31)."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+        return datetime.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+    match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})", text)
+    if not match:
+        raise ValueError
+    day, month, year = (int(part) for part in match.groups())
+    if year < 100:
+        year += 2000
+    return datetime.date(year, month, day)
+
+
+def _validate(row: StaffRow, schools: dict, result: StaffImportResult, allowed: list | None) -> dict:
+    values, problems = row.values, []
+    clean: dict = {}
+    for field_ in ("first_name", "last_name"):
+        clean[field_] = values.get(field_, "")
+        if not clean[field_]:
+            problems.append(f"{COLUMNS[field_][0]} is missing")
+    email = values.get("email", "").lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        problems.append(f"email {values.get('email', '')!r} is not a valid email address" if email
+                        else "email is missing")
+    clean["email"] = email
+    clean["schools"] = []
+    for name in re.split(r"[;|]", values.get("school", "")):
+        if not name.strip():
+            continue
+        org = schools.get(_normalise_header(name))
+        if org is None:
+            problems.append(f"school {name.strip()!r} is not a school of the trust")
+        elif allowed is not None and org not in allowed:
+            problems.append(f"school {name.strip()!r} is not one whose staff you manage")
+        else:
+            clean["schools"].append(org)
+    if not values.get("school", "").strip():
+        problems.append("school is missing")
+    group = STAFF_GROUP_WORDS.get(_normalise_header(values.get("staff_group", "")))
+    if group is None:
+        problems.append(f"staff group {values.get('staff_group', '')!r} is not one of "
+                        f"{', '.join(label for _, label in StaffGroup.choices)}")
+    clean["staff_group"] = group
+    for field_ in ("start_date", "leave_date"):
+        clean[field_] = None
+        if values.get(field_):
+            try:
+                clean[field_] = parse_date(values[field_])
+            except ValueError:
+                problems.append(f"{COLUMNS[field_][0]} {values[field_]!r} is not a date (use 31/01/2025 or 2025-01-31)")
+    clean["job_title"] = values.get("job_title", "")
+    clean["staff_id"] = values.get("staff_id", "")
+    clean["line_manager_email"] = values.get("line_manager", "").lower()
+    it_account = values.get("has_it_account", "").lower()
+    clean["has_it_account"] = it_account not in {"no", "n", "false", "0"} if it_account else None
+    for problem in problems:
+        result.errors.append(f"Row {row.row_number}: {problem}.")
+    return clean
+
+
+def _check_duplicates(rows: list[StaffRow], result: StaffImportResult) -> None:
+    seen: dict[str, int] = {}
+    for row in rows:
+        email = row.values.get("email", "").lower()
+        if email and email in seen:
+            result.errors.append(f"Row {row.row_number}: email {email!r} is also on row {seen[email]}.")
+        seen.setdefault(email, row.row_number)
+
+
+def _check_line_managers(rows: list[StaffRow], people: list[dict], result: StaffImportResult) -> None:
+    in_file = {values["email"] for values in people}
+    wanted = {values["line_manager_email"] for values in people if values["line_manager_email"]}
+    known = in_file | set(Person.objects.filter(email__in=wanted).values_list("email", flat=True))
+    for row, values in zip(rows, people, strict=True):
+        manager = values["line_manager_email"]
+        if manager and manager not in known:
+            result.errors.append(f"Row {row.row_number}: line manager {manager!r} is not in the file or the portal.")
+
+
+def _set_line_manager(person: Person, values: dict) -> None:
+    email = values["line_manager_email"]
+    if not email:
+        return
+    manager = Person.objects.filter(email__iexact=email).first()
+    if manager is not None and person.line_manager_id != manager.pk:
+        person.line_manager = manager
+        person.save(update_fields=["line_manager"])
+
+
+def _save(values: dict, result: StaffImportResult) -> Person:
+    person = None
+    if values["staff_id"]:
+        person = Person.objects.filter(staff_id=values["staff_id"]).first()
+    if person is None:
+        person = Person.objects.filter(email__iexact=values["email"]).first()
+    fields = {
+        "first_name": values["first_name"], "last_name": values["last_name"], "email": values["email"],
+        "staff_group": values["staff_group"], "job_title": values["job_title"],
+        "start_date": values["start_date"], "leave_date": values["leave_date"],
+    }
+    if values["staff_id"]:
+        fields["staff_id"] = values["staff_id"]
+    if values["has_it_account"] is not None:
+        fields["has_it_account"] = values["has_it_account"]
+    if person is None:
+        person = Person.objects.create(**fields)
+        person.schools.set(values["schools"])
+        result.new += 1
+        return person
+    changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    schools_changed = set(person.schools.values_list("pk", flat=True)) != {s.pk for s in values["schools"]}
+    manager = values["line_manager_email"]
+    manager_changed = bool(manager) and (person.line_manager is None or person.line_manager.email != manager)
+    if not changed and not schools_changed and not manager_changed:
+        result.unchanged += 1
+        return person
+    for name in changed:
+        setattr(person, name, fields[name])
+    person.save()
+    if schools_changed:
+        person.schools.set(values["schools"])
+    result.updated += 1
+    return person

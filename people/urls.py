@@ -1,0 +1,12 @@
+from django.urls import path
+
+from people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.people_list, name="list"),
+    path("import/", views.import_staff, name="import"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/paper-sign-off/", views.record_paper_sign_off, name="record_paper"),
+]

@@ -1,0 +1,125 @@
+"""HR pages: staff records, a person's sign-offs, paper sign-offs and the
+staff CSV import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from acknowledgements import selectors as sign_off_selectors
+from acknowledgements import services as sign_off_services
+from acknowledgements.forms import PaperSignOffForm
+from acknowledgements.models import Obligation, SignOff
+from people import permissions
+from people.forms import ConfirmStaffImportForm, PeopleFilterForm, StaffCsvForm
+from people.models import Person
+from people.staff_import import import_staff_csv
+
+STAFF_IMPORT_SALT = "people.staff-import"
+STAFF_IMPORT_EXPIRED = "This check has expired or was altered. Upload the file again."
+
+
+def _require_hr(request: HttpRequest) -> None:
+    if not permissions.is_hr(request.user):
+        raise PermissionDenied(permissions.PEOPLE_DENIED)
+
+
+def people_list(request: HttpRequest) -> HttpResponse:
+    _require_hr(request)
+    schools = permissions.schools_managed_by(request.user)
+    form = PeopleFilterForm(request.GET or None, schools=[s for s in schools if not s.is_trust])
+    people = permissions.people_visible_to(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        for word in data["q"].split():
+            people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                                   | Q(email__icontains=word))
+        if data["school"]:
+            people = people.filter(schools__slug=data["school"])
+        if not data["include_leavers"]:
+            people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=timezone.localdate()))
+    else:
+        people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=timezone.localdate()))
+    today = timezone.localdate()
+    people = people.annotate(
+        owed=Count("obligations", filter=Q(obligations__status=Obligation.Status.OUTSTANDING), distinct=True),
+        overdue=Count("obligations", filter=Q(obligations__status=Obligation.Status.OUTSTANDING,
+                                              obligations__due_on__lt=today), distinct=True),
+    ).order_by("last_name", "first_name").prefetch_related("schools")
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(request, "people/people_list.html", {"form": form, "page": page})
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_hr(request)
+    person = get_object_or_404(Person.objects.prefetch_related("schools"), pk=pk)
+    if not permissions.can_view_person(request.user, person):
+        raise PermissionDenied(permissions.PERSON_DENIED)
+    return render(request, "people/person_detail.html", {
+        "person": person,
+        "owed": sign_off_selectors.owed_sign_offs(person),
+        "signed": sign_off_selectors.sign_offs_of(person),
+        "today": timezone.localdate(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def record_paper_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_hr(request)
+    person = get_object_or_404(Person, pk=pk)
+    if not permissions.can_view_person(request.user, person) or person.user_id == request.user.pk:
+        raise PermissionDenied(permissions.PERSON_DENIED)
+    form = PaperSignOffForm(request.POST or None, person=person, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        sign_off, created = sign_off_services.record_sign_off(
+            person=person, version=form.cleaned_data["version"], method=SignOff.Method.RECORDED_BY_HR,
+            recorded_by=request.user, signed_on=form.cleaned_data["signed_on"], note=form.cleaned_data["note"],
+            ip_address=request.META.get("REMOTE_ADDR"), user_agent=request.headers.get("User-Agent", ""),
+        )
+        if created:
+            messages.success(request, f"Paper sign-off recorded for {person.full_name}.")
+        else:
+            messages.info(request, f"{person.full_name} had already signed that version; nothing was changed.")
+        return redirect("people:detail", pk=person.pk)
+    return render(request, "people/record_paper_sign_off.html", {"person": person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def import_staff(request: HttpRequest) -> HttpResponse:
+    _require_hr(request)
+    allowed = permissions.schools_managed_by(request.user)
+    if request.method == "POST" and "payload" in request.POST:
+        return _confirm_staff_import(request, allowed)
+    form = StaffCsvForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        result = import_staff_csv(data, dry_run=True, allowed_schools=allowed)
+        payload = signing.dumps(data.decode("latin-1"), salt=STAFF_IMPORT_SALT, compress=True) if result.ok else ""
+        return render(request, "people/import_staff_check.html", {
+            "result": result, "filename": form.cleaned_data["file"].name,
+            "confirm": ConfirmStaffImportForm(initial={"payload": payload}),
+        })
+    return render(request, "people/import_staff.html", {"form": form})
+
+
+def _confirm_staff_import(request: HttpRequest, allowed) -> HttpResponse:
+    form = ConfirmStaffImportForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise signing.BadSignature
+        data = signing.loads(form.cleaned_data["payload"], salt=STAFF_IMPORT_SALT, max_age=3600).encode("latin-1")
+    except signing.BadSignature:
+        messages.error(request, STAFF_IMPORT_EXPIRED)
+        return redirect("people:import")
+    result = import_staff_csv(data, allowed_schools=allowed)
+    if not result.ok:  # the records changed between the check and the confirm
+        return render(request, "people/import_staff_check.html", {"result": result, "filename": "", "confirm": None})
+    messages.success(request, f"Staff imported: {result.summary()}.")
+    return redirect("people:list")

@@ -1,0 +1,11 @@
+"""Domain events other apps act on, so the policy library need not know them.
+
+`version_published` is sent inside the publishing transaction: whatever a
+receiver writes (new sign-off obligations) commits or rolls back with it.
+"""
+
+from django.dispatch import Signal
+
+# Sent with: version (the PolicyVersion just published), previous (the one it
+# superseded, or None).
+version_published = Signal()
