@@ -37,6 +37,17 @@ class SignOffRule(models.Model):
     def __str__(self) -> str:
         return f"Sign-off rule for {self.policy}"
 
+    def summary(self) -> str:
+        from people.models import StaffGroup
+
+        labels = dict(StaffGroup.choices)
+        who = ", ".join(labels.get(code, code) for code in self.staff_groups) or "nobody"
+        text = (f"{who}: new starters within {self.new_starter_days} days; "
+                f"each new major version within {self.new_version_days} days")
+        if self.annual_from:
+            text += f"; again every year from {self.annual_from:%-d %B}"
+        return text + "."
+
 
 class SignOffEvidenceError(Exception):
     """Raised on any attempt to change or delete a sign-off."""

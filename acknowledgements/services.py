@@ -153,7 +153,7 @@ def record_sign_off(
         Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING).first()
     )
     period = obligation.period if obligation else ""
-    existing = SignOff.objects.filter(person=person, version=version, period=period).first()
+    existing = _existing_sign_off(person, version, period)
     if existing is not None:
         return existing, False
     try:
@@ -171,6 +171,10 @@ def record_sign_off(
     except IntegrityError:  # two tabs at once: the other request won
         return SignOff.objects.get(person=person, version=version, period=period), False
     return sign_off, True
+
+
+def _existing_sign_off(person: Person, version: PolicyVersion, period: str) -> SignOff | None:
+    return SignOff.objects.filter(person=person, version=version, period=period).first()
 
 
 def set_sign_off_rule(

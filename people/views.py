@@ -20,6 +20,7 @@ from acknowledgements.models import Obligation, SignOff
 from people import permissions
 from people.forms import ConfirmStaffImportForm, PeopleFilterForm, StaffCsvForm
 from people.models import Person
+from people.sign_in import send_sign_in_link
 from people.staff_import import import_staff_csv
 
 STAFF_IMPORT_SALT = "people.staff-import"
@@ -89,6 +90,20 @@ def record_paper_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, f"{person.full_name} had already signed that version; nothing was changed.")
         return redirect("people:detail", pk=person.pk)
     return render(request, "people/record_paper_sign_off.html", {"person": person, "form": form})
+
+
+@require_http_methods(["POST"])
+def send_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR sends a new starter (or anyone without a password) their sign-in link."""
+    _require_hr(request)
+    person = get_object_or_404(Person, pk=pk)
+    if not permissions.can_view_person(request.user, person):
+        raise PermissionDenied(permissions.PERSON_DENIED)
+    if send_sign_in_link(email=person.email, base_url=f"{request.scheme}://{request.get_host()}"):
+        messages.success(request, f"A sign-in link was emailed to {person.email}.")
+    else:
+        messages.error(request, f"{person.full_name} has left, so no sign-in link was sent.")
+    return redirect("people:detail", pk=person.pk)
 
 
 @require_http_methods(["GET", "POST"])

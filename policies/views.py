@@ -118,7 +118,8 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
 
 def _policy_or_404(request: HttpRequest, slug: str) -> Policy:
     policy = get_object_or_404(
-        Policy.objects.select_related("organisation", "owner", "current_version__committee"), slug=slug
+        Policy.objects.select_related("organisation", "owner", "current_version__committee", "sign_off_rule"),
+        slug=slug,
     )
     if policy.current_version_id is None and not permissions.can_see_unpublished(request.user, policy):
         raise Http404

@@ -85,3 +85,13 @@ def test_the_admin_cannot_change_or_delete_a_sign_off(sign_off, client):
     assert 'name="_save"' not in page
     assert client.post(f"/admin/acknowledgements/signoff/{sign_off.pk}/delete/", {"post": "yes"}).status_code == 403
     assert SignOff.objects.filter(pk=sign_off.pk).exists()
+
+
+def test_two_tabs_signing_at_the_same_moment_make_one_record(sign_off, monkeypatch):
+    # The second tab checked before the first tab's record existed; the
+    # database's unique constraint decides, and the second tab gets the first's.
+    monkeypatch.setattr("acknowledgements.services._existing_sign_off", lambda *args: None)
+    again, created = record_sign_off(person=sign_off.person, version=sign_off.version)
+    assert not created
+    assert again.pk == sign_off.pk
+    assert SignOff.objects.count() == 1

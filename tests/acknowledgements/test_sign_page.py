@@ -135,3 +135,14 @@ def test_my_policies_query_count_does_not_grow(world, signed_in, django_assert_m
 def test_hr_role_does_not_hide_my_own_policies(world, signed_in, email_policy):
     RoleFactory(person=world.staff, role=Role.HR, organisation=world.north)
     assert "Email Policy" in signed_in(world.staff).get(reverse("acknowledgements:mine")).content.decode()
+
+
+def test_policy_page_says_who_must_sign_it(world, signed_in):
+    import datetime
+
+    policy = published_policy(title="Safeguarding Policy")
+    sign_off_rule(policy, groups=["teaching", "volunteer"], new_starter_days=7,
+                  annual_from=datetime.date(2025, 9, 1))
+    page = signed_in(world.staff).get(policy.get_absolute_url()).content.decode()
+    assert ("Teaching, Volunteer: new starters within 7 days; each new major version within 30 days; "
+            "again every year from 1 September.") in page

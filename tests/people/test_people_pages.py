@@ -130,3 +130,18 @@ def test_staff_list_query_count_does_not_grow(world, signed_in, django_assert_ma
         PersonFactory(schools=[world.north, world.south])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("people:list"))
+
+
+def test_hr_emails_a_new_starter_their_sign_in_link(world, signed_in, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    starter = PersonFactory(email="starter@school.example", user=None, schools=[world.north])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(world.school_hr).post(reverse("people:send_link", args=[starter.pk]), follow=True)
+    assert "A sign-in link was emailed to starter@school.example." in response.content.decode()
+    assert mail.outbox[0].to == ["starter@school.example"]
+
+
+def test_a_schools_hr_cannot_send_links_to_another_schools_staff(world, signed_in):
+    other = PersonFactory(schools=[world.south])
+    assert signed_in(world.school_hr).post(reverse("people:send_link", args=[other.pk])).status_code == 403
