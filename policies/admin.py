@@ -6,7 +6,7 @@ from policies.models import Committee, Legislation, Policy, PolicyVersion, Relat
 
 @admin.register(Committee)
 class CommitteeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "organisation"]
+    list_display = ["name", "short_name", "organisation", "decision_mode", "quorum"]
     list_filter = ["organisation"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "short_name"]

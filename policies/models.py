@@ -41,10 +41,18 @@ class Committee(models.Model):
     """A body that approves policies: the Trust Board, ExCo, IGG, a school's
     local governing body."""
 
+    class DecisionMode(models.TextChoices):
+        QUORUM = "quorum", "Members approve in the portal until a quorum is reached"
+        CLERK = "clerk", "The clerk records the meeting's decision"
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="committees")
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=30, blank=True, help_text="As printed in version tables, e.g. IGG.")
     slug = models.SlugField(max_length=80, unique=True)
+    decision_mode = models.CharField(max_length=10, choices=DecisionMode.choices, default=DecisionMode.QUORUM)
+    quorum = models.PositiveSmallIntegerField(
+        default=2, help_text="Approvals needed when members decide in the portal."
+    )
 
     history = HistoricalRecords()
 
@@ -165,6 +173,17 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
+class PolicyVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Bulk updates may move the lifecycle on, never rewrite an approved
+        version's words or table row."""
+        locked = PolicyVersion.LOCKED_FIELDS
+        touched = [name for name in kwargs if name in locked or f"{name}_id" in locked]
+        if touched and self.filter(status__in=PolicyVersion.LOCKED_STATUSES).exists():
+            raise ImmutableVersionError("Approved versions cannot be changed in bulk.")
+        return super().update(**kwargs)
+
+
 class PolicyVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -172,6 +191,9 @@ class PolicyVersion(models.Model):
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
         SUPERSEDED = "superseded", "Superseded"
+        REJECTED = "rejected", "Rejected"
+
+    OPEN_STATUSES = frozenset({Status.DRAFT, Status.AWAITING_APPROVAL})
 
     # Once approved, only the lifecycle moves on (approved -> published ->
     # superseded); the words and the version-table row are evidence.
@@ -179,7 +201,7 @@ class PolicyVersion(models.Model):
     LOCKED_FIELDS = (
         "policy_id", "label", "body", "reason", "author", "approved_on", "approved_text",
         "committee_id", "approved_by_text", "effective_on", "next_review_on", "next_review_text", "is_major",
-        "content_hash",
+        "content_hash", "review_cycle_months", "audiences",
     )
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="versions")
@@ -207,10 +229,18 @@ class PolicyVersion(models.Model):
     next_review_on = models.DateField(null=True, blank=True)
     next_review_text = models.CharField(max_length=100, blank=True, help_text="As written, e.g. 'Q1 2025-26'.")
     content_hash = models.CharField("SHA-256 of the text", max_length=64, editable=False)
+    # What the version proposes for the policy; applied to it on publication,
+    # so a redline can show a changed review cycle or audience.
+    review_cycle_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    audiences = models.JSONField(default=list, blank=True)
+    author_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="authored_versions"
+    )
     superseded_on = models.DateField(null=True, blank=True)
     source_filename = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PolicyVersionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -221,6 +251,12 @@ class PolicyVersion(models.Model):
                 fields=["policy"],
                 condition=models.Q(status="published"),
                 name="one_published_version_per_policy",
+            ),
+            # Several drafts may not race: one open draft per policy.
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=models.Q(status__in=["draft", "awaiting_approval"]),
+                name="one_open_draft_per_policy",
             ),
         ]
         indexes = [models.Index(fields=["policy", "status"])]

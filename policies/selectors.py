@@ -111,13 +111,17 @@ def schools() -> QuerySet[Organisation]:
 
 
 def version_table(policy: Policy) -> list[PolicyVersion]:
-    """The rows trusts print: every approved version, oldest first."""
-    return list(
+    """The rows trusts print: every approved version, oldest first, each
+    knowing the label before it (for "what changed" links)."""
+    rows = list(
         policy.versions.filter(status__in=PolicyVersion.LOCKED_STATUSES)
         .select_related("committee")
         .defer("body")
         .order_by("major", "minor", "id")
     )
+    for previous, row in zip([None, *rows], rows, strict=False):
+        row.previous_label = previous.label if previous else ""
+    return rows
 
 
 def _without_qualifier(name: str) -> str:

@@ -148,7 +148,12 @@ def publish_version(version: PolicyVersion, *, on: datetime.date | None = None) 
         version.save()
         policy.current_version = version
         policy.next_review_on = version.next_review_on
-        policy.save(update_fields=["current_version", "next_review_on", "updated_at"])
+        if version.review_cycle_months:
+            policy.review_cycle_months = version.review_cycle_months
+        if version.audiences:
+            policy.audiences = version.audiences
+        policy.save(update_fields=["current_version", "next_review_on", "review_cycle_months", "audiences",
+                                   "updated_at"])
         events.version_published.send(sender=PolicyVersion, version=version, previous=previous)
     return version
 

@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from approvals.permissions import can_edit_drafts
+from approvals.selectors import audit_events
 from people.models import Organisation
 from policies import permissions, previews, selectors, services
 from policies.forms import ConfirmImportForm, LibraryFilterForm, PolicyUploadForm
@@ -126,6 +128,11 @@ def _policy_or_404(request: HttpRequest, slug: str) -> Policy:
     return policy
 
 
+def _timeline(policy: Policy) -> list:
+    entries = selectors.policy_history(policy) + audit_events(policy)
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
 def _render_version(
     request: HttpRequest, policy: Policy, version: PolicyVersion | None, *, template: str, public: bool = False
 ) -> HttpResponse:
@@ -142,7 +149,9 @@ def _render_version(
         "named_related": named,
         "legislation": list(policy.legislation.all()),
         "review_status": selectors.review_status(policy.next_review_on),
-        "history": [] if public else selectors.policy_history(policy),
+        "history": [] if public else _timeline(policy),
         "public": public,
+        "can_draft": not public and can_edit_drafts(request.user, policy),
+        "open_draft": None if public else policy.versions.filter(status__in=PolicyVersion.OPEN_STATUSES).first(),
     }
     return render(request, template, context)

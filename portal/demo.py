@@ -17,10 +17,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from acknowledgements.models import Obligation, SignOff, SignOffRule
 from acknowledgements.services import record_sign_off, sync_obligations
+from approvals import services as approvals
+from approvals.models import CommitteeMember
 from people.models import Organisation, Person, RoleAssignment, User
 from policies.models import Committee, Legislation, Policy, PolicyVersion, RelatedPolicyName
 from policies.services import publish_version
@@ -62,12 +65,15 @@ def load_demo(directory: Path = DEMO_DIR, *, today: datetime.date | None = None)
     today = today or timezone.localdate()
     spec = tomllib.loads((directory / "trust.toml").read_text(encoding="utf-8"))
     result = DemoResult(password=spec["demo_password"])
-    with transaction.atomic():
+    # Loading demo data emails nobody (drafts submitted to committees would).
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
         organisations = _load_organisations(spec, result)
         committees = _load_committees(spec, organisations, result)
         people = _load_people(spec, organisations, today, result)
         _load_policies(spec, directory, organisations, committees, people, today, result)
         _load_sign_offs(spec, organisations, people, today, result)
+        _load_committee_seats(spec, committees, people)
+        _load_drafts(spec, people, committees, result)
     return result
 
 
@@ -95,6 +101,8 @@ def _load_committees(spec: dict, organisations: dict, result: DemoResult) -> dic
                 "name": row["name"],
                 "short_name": row.get("short_name", ""),
                 "organisation": organisations[row["organisation"]],
+                "decision_mode": row.get("decision_mode", Committee.DecisionMode.QUORUM),
+                "quorum": row.get("quorum", 2),
             },
         )
         result.count("committees", created)
@@ -261,3 +269,38 @@ def _spread(key: str, n: int) -> int:
 
 def _signs(email: str, policy_id: int, spec: dict) -> bool:
     return _spread(f"{email}:{policy_id}", 100) < spec.get("signed_share", 0.6) * 100
+
+
+def _load_committee_seats(spec: dict, committees: dict, people: dict[str, Person]) -> None:
+    for row in spec["people"]:
+        person = people[row["email"]]
+        for slug in row.get("committees", []):
+            CommitteeMember.objects.get_or_create(committee=committees[slug], person=person,
+                                                  defaults={"role": CommitteeMember.Role.MEMBER})
+        for slug in row.get("clerk_of", []):
+            CommitteeMember.objects.get_or_create(committee=committees[slug], person=person,
+                                                  defaults={"role": CommitteeMember.Role.CLERK})
+
+
+def _load_drafts(spec: dict, people: dict[str, Person], committees: dict, result: DemoResult) -> None:
+    """Drafts in progress, made through the same services the pages use."""
+    for row in spec.get("drafts", []):
+        policy = Policy.objects.get(slug=row["policy"])
+        if policy.versions.filter(label=row["label"]).exists():
+            continue
+        author = people[row["by"]]
+        draft = approvals.start_draft(policy, by=author, is_major=row["is_major"])
+        body = draft.body
+        for find, replace in row.get("edits", []):
+            if find not in body:
+                raise ValueError(f"draft of {policy.slug}: edit does not match the text: {find[:60]!r}")
+            body = body.replace(find, replace)
+        approvals.save_draft(draft, body=body, reason=row["reason"], is_major=row["is_major"],
+                             review_cycle_months=policy.review_cycle_months, audiences=list(policy.audiences))
+        result.count("drafts", True)
+        if "submit_to" not in row:
+            continue
+        submission = approvals.submit_draft(draft, committee=committees[row["submit_to"]], by=author.user)
+        for vote in row.get("votes", []):
+            approvals.record_vote(submission, member=people[vote["by"]], decision=vote["decision"],
+                                  comment=vote.get("comment", ""))

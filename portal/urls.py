@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("my/", include("acknowledgements.urls")),
     path("people/", include("people.urls")),
+    path("", include("approvals.urls")),
     path("policies/", include("policies.urls")),
     path("public/", include("policies.public_urls")),
     path("admin/", admin.site.urls),

@@ -113,7 +113,7 @@ def test_policy_with_no_published_version_is_hidden_from_staff(world, signed_in)
 def test_policy_page_shows_history_of_changes(world, signed_in):
     policy = published_policy()
     page = signed_in(world.staff).get(policy.get_absolute_url()).content.decode()
-    assert "History of changes" in page
+    assert "Audit timeline" in page
     assert "Version 1.0 created" in page
 
 

@@ -38,5 +38,5 @@ def test_public_page_links_only_to_other_public_policies(client, world):
 def test_public_page_hides_history_and_staff_navigation(client, world):
     policy = published_policy(title="Behaviour Policy", is_public=True)
     page = client.get(reverse("public:policy", args=[policy.slug])).content.decode()
-    assert "History of changes" not in page
+    assert "Audit timeline" not in page
     assert "Sign out" not in page

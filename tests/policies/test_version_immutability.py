@@ -72,3 +72,10 @@ def test_content_hash_ignores_line_endings_and_trailing_spaces():
 )
 def test_version_labels_sort_as_trusts_number_them(labels, expected):
     assert sorted(labels, key=version_sort_key) == expected
+
+
+def test_approved_versions_cannot_be_rewritten_in_bulk():
+    version = VersionFactory(status=PolicyVersion.Status.APPROVED)
+    with pytest.raises(ImmutableVersionError):
+        PolicyVersion.objects.filter(pk=version.pk).update(body="rewritten")
+    assert PolicyVersion.objects.get(pk=version.pk).body != "rewritten"

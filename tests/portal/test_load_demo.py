@@ -79,3 +79,20 @@ def test_loading_again_changes_nothing_and_keeps_edits():
     assert "nothing new (already loaded)" in output
     assert (Person.objects.count(), Policy.objects.count(), PolicyVersion.objects.count()) == counts
     assert Policy.objects.get(pk=policy.pk).is_public == policy.is_public
+
+
+def test_demo_has_a_draft_awaiting_the_trust_board_that_the_demo_trustee_can_approve(client):
+    from approvals.models import Submission
+
+    load()
+    submission = Submission.objects.get(status="awaiting")
+    assert (submission.version.policy.slug, submission.committee.slug) == ("acceptable-use", "trust-board")
+    client.post("/accounts/login/", {"username": "trustee@oakfield.example", "password": "oakfield-demo"})
+    client.post(f"/approvals/{submission.pk}/", {"decision": "approve"})
+    policy = Policy.objects.get(slug="acceptable-use")
+    assert policy.current_version.label == "2.0"
+
+
+def test_demo_owner_has_a_draft_in_progress():
+    load()
+    assert PolicyVersion.objects.filter(policy__slug="email", status="draft", label="2.1").exists()

@@ -1,0 +1,103 @@
+"""Read-only questions about drafts and decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from approvals.models import CommitteeMember, Submission, Vote
+from people.models import Person
+from policies.models import Audience, PolicyVersion
+
+
+def awaiting_decision(person: Person | None) -> QuerySet[Submission]:
+    if person is None:
+        return Submission.objects.none()
+    committees = CommitteeMember.objects.filter(person=person).values("committee")
+    return (
+        Submission.objects.filter(status=Submission.Status.AWAITING, committee__in=committees)
+        .exclude(votes__person=person)
+        .select_related("version__policy", "committee", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def my_drafts(person: Person | None) -> QuerySet[PolicyVersion]:
+    if person is None:
+        return PolicyVersion.objects.none()
+    return (
+        PolicyVersion.objects.filter(policy__owner=person, status__in=PolicyVersion.OPEN_STATUSES)
+        .select_related("policy").defer("body")
+    )
+
+
+def last_decision(version: PolicyVersion) -> Submission | None:
+    return (
+        version.submissions.exclude(status=Submission.Status.AWAITING)
+        .prefetch_related("votes__person").order_by("-decided_at").first()
+    )
+
+
+@dataclass(frozen=True)
+class MetadataChange:
+    field: str
+    old: str
+    new: str
+
+
+def metadata_changes(old: PolicyVersion, new: PolicyVersion) -> list[MetadataChange]:
+    labels = dict(Audience.choices)
+
+    def cycle(version: PolicyVersion) -> str:
+        months = version.review_cycle_months
+        return f"{months} months" if months else "Not set"
+
+    def audiences(version: PolicyVersion) -> str:
+        return ", ".join(labels.get(code, code) for code in version.audiences) or "Not set"
+
+    def kind(version: PolicyVersion) -> str:
+        return "Major" if version.is_major else "Minor"
+
+    changes = []
+    for name, read in [("Review cycle", cycle), ("Who it is for", audiences), ("Kind of revision", kind)]:
+        before, after = read(old), read(new)
+        if before != after and "Not set" not in (before, after):
+            changes.append(MetadataChange(name, before, after))
+    return changes
+
+
+def votes_for(submission: Submission) -> QuerySet[Vote]:
+    return submission.votes.select_related("person")
+
+
+def audit_events(policy) -> list:
+    """Submissions and decisions on the policy's drafts, for the timeline."""
+    from policies.selectors import HistoryEntry
+
+    events = []
+    submissions = Submission.objects.filter(version__policy=policy).select_related(
+        "committee", "submitted_by", "version"
+    ).prefetch_related("votes__person")
+    for submission in submissions:
+        label = submission.version.label
+        events.append(HistoryEntry(submission.submitted_at, str(submission.submitted_by),
+                                   f"Version {label} submitted to the {submission.committee.name}"))
+        for vote in submission.votes.all():
+            what = f"{vote.get_decision_display()} version {label}"
+            if vote.recorded_for_meeting:
+                what += f" (meeting of {submission.meeting_date:%-d %B %Y}, minute {submission.minute_reference})"
+            if vote.comment:
+                what += f": “{vote.comment}”"
+            events.append(HistoryEntry(vote.created_at, str(vote.person), what))
+        if submission.decided_at:
+            events.append(HistoryEntry(submission.decided_at, submission.committee.name,
+                                       f"Decision on version {label}: {submission.get_status_display()}"))
+    return events
+
+
+def decides_or_drafts(person: Person | None) -> bool:
+    """Whether the Approvals page has anything for this person."""
+    if person is None:
+        return False
+    return CommitteeMember.objects.filter(person=person).exists() or person.owned_policies.exists()

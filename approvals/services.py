@@ -1,0 +1,214 @@
+"""The version lifecycle: draft -> awaiting approval -> approved -> published
+-> superseded. Each public function is one transaction; an illegal step is
+refused with a message a person can act on."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from approvals import notifications
+from approvals.models import CommitteeMember, Decision, Submission, Vote
+from people.models import Person, User
+from policies.models import Committee, Policy, PolicyVersion, version_sort_key
+from policies.services import publish_version
+
+OPEN_DRAFT_EXISTS = "There is already an open draft (version {label}) of this policy: carry on with that one."
+NOT_A_DRAFT = "Version {label} is {status}, so it cannot be {action}."
+NOTHING_TO_SUBMIT = "Give a reason for the revision before submitting."
+NOT_A_MEMBER = "Only members of the {committee} can decide on this draft."
+NOT_THE_CLERK = "Only the clerk of the {committee} records its meeting's decision."
+ALREADY_DECIDED = "This submission has already been decided."
+ALREADY_VOTED = "You have already given your decision on this draft."
+CLERK_RECORDS = "The {committee} decides in its meetings: the clerk records the decision."
+MEMBERS_DECIDE = "Members of the {committee} decide in the portal."
+COMMENT_NEEDED = "Say what should change (or why it is rejected) in a comment."
+
+
+class IllegalTransition(Exception):
+    """A step the lifecycle does not allow; str() says why."""
+
+
+def next_label(policy: Policy, *, is_major: bool, excluding: PolicyVersion | None = None) -> str:
+    # Rejected drafts keep their numbers (they are part of the record), so the
+    # next draft after a rejected 1.1 is 1.2.
+    versions = policy.versions.all()
+    if excluding is not None:
+        versions = versions.exclude(pk=excluding.pk)
+    labels = list(versions.values_list("label", flat=True))
+    major, minor = max((version_sort_key(label) for label in labels), default=(0, 0))
+    return f"{major + 1}.0" if is_major else f"{major}.{minor + 1}"
+
+
+def start_draft(policy: Policy, *, by: Person, is_major: bool = False) -> PolicyVersion:
+    """A new version to edit, starting from the current text."""
+    with transaction.atomic():
+        policy = Policy.objects.select_for_update().get(pk=policy.pk)
+        open_draft = policy.versions.filter(status__in=PolicyVersion.OPEN_STATUSES).first()
+        if open_draft is not None:
+            raise IllegalTransition(OPEN_DRAFT_EXISTS.format(label=open_draft.label))
+        current = policy.current_version
+        try:
+            return PolicyVersion.objects.create(
+                policy=policy, label=next_label(policy, is_major=is_major), is_major=is_major,
+                status=PolicyVersion.Status.DRAFT, body=current.body if current else "",
+                author=by.job_title or by.full_name, author_person=by,
+                review_cycle_months=policy.review_cycle_months, audiences=list(policy.audiences),
+            )
+        except IntegrityError as error:  # a second tab started one at the same moment
+            raise IllegalTransition(OPEN_DRAFT_EXISTS.format(label="")) from error
+
+
+def save_draft(
+    version: PolicyVersion, *, body: str, reason: str, is_major: bool, review_cycle_months: int | None,
+    audiences: list[str], effective_on: datetime.date | None = None,
+    next_review_on: datetime.date | None = None,
+) -> PolicyVersion:
+    with transaction.atomic():
+        version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+        _require(version, {PolicyVersion.Status.DRAFT}, "edited")
+        if is_major != version.is_major:
+            version.label = next_label(version.policy, is_major=is_major, excluding=version)
+        version.body, version.reason, version.is_major = body, reason.strip(), is_major
+        version.review_cycle_months, version.audiences = review_cycle_months, audiences
+        version.effective_on, version.next_review_on = effective_on, next_review_on
+        version.save()
+        return version
+
+
+def submit_draft(version: PolicyVersion, *, committee: Committee, by: User) -> Submission:
+    with transaction.atomic():
+        version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+        _require(version, {PolicyVersion.Status.DRAFT}, "submitted")
+        if not version.reason:
+            raise IllegalTransition(NOTHING_TO_SUBMIT)
+        version.status = PolicyVersion.Status.AWAITING_APPROVAL
+        version.save()
+        submission = Submission.objects.create(version=version, committee=committee, submitted_by=by)
+        notifications.draft_awaits_committee(submission)
+        return submission
+
+
+def record_vote(submission: Submission, *, member: Person, decision: str, comment: str = "") -> Submission:
+    """A member's decision in the portal. The draft is approved once the
+    committee's quorum of approvals is reached; one request for changes or
+    one rejection decides at once."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().select_related("committee", "version").get(
+            pk=submission.pk
+        )
+        committee = submission.committee
+        if committee.decision_mode != Committee.DecisionMode.QUORUM:
+            raise IllegalTransition(CLERK_RECORDS.format(committee=committee))
+        _require_open(submission)
+        if not is_member(member, committee, CommitteeMember.Role.MEMBER):
+            raise IllegalTransition(NOT_A_MEMBER.format(committee=committee))
+        _require_comment(decision, comment)
+        try:
+            with transaction.atomic():
+                Vote.objects.create(submission=submission, person=member, decision=decision, comment=comment)
+        except IntegrityError as error:
+            raise IllegalTransition(ALREADY_VOTED) from error
+        approvals = submission.votes.filter(decision=Decision.APPROVE).count()
+        if decision != Decision.APPROVE:
+            _decide(submission, decision, on=timezone.localdate())
+        elif approvals >= committee.quorum:
+            _decide(submission, Decision.APPROVE, on=timezone.localdate())
+        return submission
+
+
+def record_meeting_decision(
+    submission: Submission, *, clerk: Person, decision: str, meeting_date: datetime.date,
+    minute_reference: str, comment: str = "",
+) -> Submission:
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().select_related("committee", "version").get(
+            pk=submission.pk
+        )
+        committee = submission.committee
+        if committee.decision_mode != Committee.DecisionMode.CLERK:
+            raise IllegalTransition(MEMBERS_DECIDE.format(committee=committee))
+        _require_open(submission)
+        if not is_member(clerk, committee, CommitteeMember.Role.CLERK):
+            raise IllegalTransition(NOT_THE_CLERK.format(committee=committee))
+        _require_comment(decision, comment)
+        Vote.objects.create(submission=submission, person=clerk, decision=decision, comment=comment,
+                            recorded_for_meeting=True)
+        submission.meeting_date, submission.minute_reference = meeting_date, minute_reference.strip()
+        _decide(submission, decision, on=meeting_date)
+        return submission
+
+
+def _decide(submission: Submission, decision: str, *, on: datetime.date) -> None:
+    version = submission.version
+    submission.status = {
+        Decision.APPROVE: Submission.Status.APPROVED,
+        Decision.REQUEST_CHANGES: Submission.Status.CHANGES_REQUESTED,
+        Decision.REJECT: Submission.Status.REJECTED,
+    }[decision]
+    submission.decided_at = timezone.now()
+    submission.save()
+    if decision == Decision.APPROVE:
+        _approve(version, committee=submission.committee, on=on)
+    else:
+        version.status = (PolicyVersion.Status.DRAFT if decision == Decision.REQUEST_CHANGES
+                          else PolicyVersion.Status.REJECTED)
+        version.save()
+    notifications.decision_made(submission)
+
+
+def _approve(version: PolicyVersion, *, committee: Committee, on: datetime.date) -> None:
+    """The version-table row fills itself, then the text is locked."""
+    cycle = version.review_cycle_months or version.policy.review_cycle_months
+    version.status = PolicyVersion.Status.APPROVED
+    version.approved_on = on
+    version.committee = committee
+    version.effective_on = version.effective_on or on
+    if version.next_review_on is None and cycle:
+        version.next_review_on = add_months(on, cycle)
+    version.save()
+    if version.effective_on <= timezone.localdate():
+        publish_version(version, on=version.effective_on)
+
+
+def publish_due_versions(*, today: datetime.date | None = None) -> list[PolicyVersion]:
+    """Publish approved versions whose effective date has come. Safe to run twice."""
+    today = today or timezone.localdate()
+    due = PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED, effective_on__lte=today)
+    return [publish_version(version, on=version.effective_on) for version in due.order_by("effective_on")]
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def is_member(person: Person | None, committee: Committee, role: str | None = None) -> bool:
+    if person is None:
+        return False
+    seats = CommitteeMember.objects.filter(committee=committee, person=person)
+    return seats.filter(role=role).exists() if role else seats.exists()
+
+
+def _require(version: PolicyVersion, allowed: set, action: str) -> None:
+    if version.status not in allowed:
+        raise IllegalTransition(NOT_A_DRAFT.format(label=version.label, status=version.get_status_display().lower(),
+                                                   action=action))
+
+
+def _require_open(submission: Submission) -> None:
+    if submission.status != Submission.Status.AWAITING:
+        raise IllegalTransition(ALREADY_DECIDED)
+
+
+def _require_comment(decision: str, comment: str) -> None:
+    if decision != Decision.APPROVE and not comment.strip():
+        raise IllegalTransition(COMMENT_NEEDED)

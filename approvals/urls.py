@@ -1,0 +1,15 @@
+from django.urls import path
+
+from approvals import views
+
+app_name = "approvals"
+
+urlpatterns = [
+    path("approvals/", views.inbox, name="inbox"),
+    path("approvals/<int:pk>/", views.submission_detail, name="submission"),
+    path("policies/<slug:slug>/draft/", views.edit_draft, name="draft"),
+    path("policies/<slug:slug>/draft/start/", views.start_draft, name="start_draft"),
+    path("policies/<slug:slug>/draft/preview/", views.preview, name="preview"),
+    path("policies/<slug:slug>/draft/submit/", views.submit_draft, name="submit_draft"),
+    path("policies/<slug:slug>/compare/", views.compare, name="compare"),
+]
