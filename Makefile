@@ -26,8 +26,7 @@ run: demo
 	@echo ""
 	@echo "  Policy Portal is starting at http://$(HOST):$(PORT)/"
 	@echo "  Sign in with a demo login above. Stop with Ctrl-C."
-	@echo ""
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@HTTP_HOST=$(HOST) HTTP_PORT=$(PORT) bin/run-dev
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -36,4 +35,4 @@ lint: install
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .broker .redis sent-emails

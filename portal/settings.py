@@ -41,7 +41,9 @@ INSTALLED_APPS = [
     "policies",
     "acknowledgements",
     "approvals",
+    "reminders",
     "django_htmx",
+    "django_celery_beat",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +89,27 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+# Celery: Redis is the broker; the schedule lives in the database
+# (django-celery-beat) so an administrator changes times in the admin.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "data_folder_in": str(BASE_DIR / ".broker"), "data_folder_out": str(BASE_DIR / ".broker"),
+    "visibility_timeout": 3600,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Europe/London"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Reminders: days before a review falls due; days between sign-off reminders.
+REVIEW_REMINDER_DAYS = [int(d) for d in env.list("REVIEW_REMINDER_DAYS", default=["90", "30", "7"])]
+SIGN_OFF_REMINDER_INTERVAL_DAYS = env.int("SIGN_OFF_REMINDER_INTERVAL_DAYS", default=7)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+EMAIL_SENDING_TIMEOUT_MINUTES = env.int("EMAIL_SENDING_TIMEOUT_MINUTES", default=15)
 
 AUTH_USER_MODEL = "people.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -152,7 +175,11 @@ if env.str("SSO_GOOGLE_CLIENT_ID", default=""):
         "SCOPE": ["email", "profile"],
     }
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Development keeps every email as a file in sent-emails/ (read them there);
+# production sets EMAIL_URL to its SMTP server.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://sent-emails")
+if EMAIL_CONFIG.get("EMAIL_FILE_PATH") and not Path(EMAIL_CONFIG["EMAIL_FILE_PATH"]).is_absolute():
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(BASE_DIR / EMAIL_CONFIG["EMAIL_FILE_PATH"])
 vars().update(EMAIL_CONFIG)
 # Where emails point people: the address staff use to reach the portal.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
