@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint install migrate demo clean
+.PHONY: run test lint bench install migrate demo clean
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,10 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks: never part of `make test`. Figures are recorded in docs/performance.md.
+bench: install
+	$(BIN)/python bench/run.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "acknowledgements",
     "approvals",
     "reminders",
+    "documents",
     "django_htmx",
     "django_celery_beat",
 ]
@@ -220,4 +221,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint and fontTools narrate every layout step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("my/", include("acknowledgements.urls")),
     path("people/", include("people.urls")),
     path("", include("approvals.urls")),
+    path("", include("documents.urls")),
     path("policies/", include("policies.urls")),
     path("public/", include("policies.public_urls")),
     path("admin/", admin.site.urls),

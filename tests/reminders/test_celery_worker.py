@@ -45,7 +45,7 @@ def worker(settings):
         yield app
 
 
-def wait_for(condition, timeout: float = 20.0) -> None:
+def wait_for(condition, timeout: float = 60.0) -> None:
     """Wait for the worker's effect to show in the database (no fixed sleeps)."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -61,7 +61,7 @@ def test_the_scheduled_task_runs_on_a_real_worker_and_is_safe_to_run_twice(world
                      next_review_on=datetime.date.today() + datetime.timedelta(days=20))
     # The beat's run, then a second beat and a redelivered task.
     runs = [send_reminders.apply_async(ignore_result=False) for _ in range(3)]
-    assert [run.get(timeout=20) for run in runs] == [1, 0, 0]
+    assert [run.get(timeout=60) for run in runs] == [1, 0, 0]
     wait_for(lambda: not OutboxEmail.objects.exclude(status="sent").exists())
     assert OutboxEmail.objects.count() == 1
     assert Reminder.objects.filter(skipped=False).count() == 1

@@ -1,0 +1,137 @@
+"""Policies, new starters' packs and sign-off records as PDF (WeasyPrint).
+
+A rendered policy is cached on disk under a key made of everything drawn on
+its pages (text hash, status, version table, related policies, template
+version), so a second download is a file read and a change to any of those
+renders afresh. Files are written whole and then renamed into place, so a
+half-written PDF is never served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from policies import selectors
+from policies.models import PolicyVersion
+from policies.rendering import render_version_body
+
+# Bump when a template or the stylesheet changes: every cached PDF is then stale.
+TEMPLATE_VERSION = 5
+STYLESHEET = Path(__file__).resolve().parent / "static" / "documents" / "print.css"
+DRAFT_MARK = "DRAFT — not approved"
+PDF_WRITE_FAILED = "The PDF could not be saved ({reason}). Nothing was served; try again when the disk has space."
+
+
+class PdfError(Exception):
+    """A PDF that could not be produced; str() says why in plain words."""
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    version: PolicyVersion
+    context: dict
+    key: str
+
+
+def policy_document(version: PolicyVersion) -> PolicyDocument:
+    policy = version.policy
+    rows = [row for row in selectors.version_table(policy) if (row.major, row.minor) <= (version.major, version.minor)]
+    if not version.is_locked and version not in rows:
+        rows.append(version)
+    linked, named = selectors.related_policies(policy)
+    related = [p.title for p in linked] + [n.name for n in named]
+    legislation = list(policy.legislation.values_list("name", flat=True))
+    watermark = "" if version.is_locked else DRAFT_MARK
+    superseded = version.superseded_on if version.status == PolicyVersion.Status.SUPERSEDED else None
+    rendered = render_version_body(version.body, version.content_hash)
+    prefix = f"v{version.pk}-"  # anchors stay unique when several policies share one PDF (a pack)
+    context = {
+        "policy": policy, "version": version, "owner_name": policy.organisation.name, "rows": rows,
+        "rendered": rendered, "body_html": rendered.html.replace(' id="', f' id="{prefix}'), "prefix": prefix,
+        "related": related, "legislation": legislation, "watermark": watermark, "superseded_on": superseded,
+    }
+    key_parts = [
+        TEMPLATE_VERSION, version.pk, version.content_hash, version.status, str(superseded), policy.title,
+        policy.organisation.name, [(r.label, str(r.approved_on), r.committee_label, r.reason, r.author,
+                                    str(r.next_review_on), r.next_review_text) for r in rows],
+        related, legislation, str(version.effective_on), policy.review_cycle_display,
+    ]
+    key = hashlib.sha256(json.dumps(key_parts, default=str).encode()).hexdigest()
+    return PolicyDocument(version=version, context=context, key=key)
+
+
+def cache_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "pdf"
+
+
+def policy_pdf(version: PolicyVersion) -> Path:
+    """The version's PDF file, rendered once and then read from the cache."""
+    document = policy_document(version)
+    path = cache_dir() / f"policy-{document.key}.pdf"
+    if not path.exists():
+        html = render_to_string("documents/policy.html", document.context)
+        _write_atomically(path, html_to_pdf(html))
+    return path
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import CSS, HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except OSError as error:
+        raise PdfError(PDF_WRITE_FAILED.format(reason=error.strerror or error)) from error
+
+
+def pack_pdf(person, obligations) -> bytes:
+    """A new starter's pack: a cover listing the policies, then each one."""
+    documents = [policy_document(o.version) for o in obligations]
+    html = render_to_string("documents/pack.html", {
+        "person": person, "documents": documents, "today": timezone.localdate(),
+    })
+    return html_to_pdf(html)
+
+
+def record_pdf(person, sign_offs) -> bytes:
+    """A person's sign-off record, for HR to file."""
+    html = render_to_string("documents/record.html", {
+        "person": person, "sign_offs": sign_offs, "now": timezone.now(),
+    })
+    return html_to_pdf(html)
+
+
+def pack_path(person, obligations) -> Path:
+    """Where this person's pack (for exactly these versions) is cached."""
+    keys = [policy_document(o.version).key for o in obligations]
+    key = hashlib.sha256(json.dumps([TEMPLATE_VERSION, person.pk, keys]).encode()).hexdigest()
+    return cache_dir() / f"pack-{key}.pdf"
+
+
+def build_pack(person, obligations) -> Path:
+    path = pack_path(person, obligations)
+    if not path.exists():
+        _write_atomically(path, pack_pdf(person, obligations))
+    return path

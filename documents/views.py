@@ -1,0 +1,92 @@
+"""PDF downloads: a policy version, a new starter's pack, a sign-off record."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from acknowledgements.selectors import owed_sign_offs, sign_offs_of
+from acknowledgements.views import NO_STAFF_RECORD
+from documents import rendering, tasks
+from people.models import Person
+from people.permissions import can_view_person
+from people.selectors import person_for_user
+from policies import selectors
+from policies.models import Policy
+from policies.permissions import can_see_unpublished
+
+log = logging.getLogger(__name__)
+
+
+def _pdf(path, filename: str) -> FileResponse:
+    return FileResponse(open(path, "rb"), content_type="application/pdf", filename=filename)
+
+
+def _bytes_pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _served(version, request) -> HttpResponse:
+    try:
+        path = rendering.policy_pdf(version)
+    except rendering.PdfError as error:
+        return render(request, "documents/unavailable.html", {"message": str(error)}, status=503)
+    return _pdf(path, f"{version.policy.slug}-v{version.label}.pdf")
+
+
+def version_pdf(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    policy = get_object_or_404(Policy.objects.select_related("organisation"), slug=slug)
+    version = get_object_or_404(policy.versions.select_related("committee", "policy__organisation"), label=label)
+    if not version.is_locked and not can_see_unpublished(request.user, policy):
+        raise Http404
+    return _served(version, request)
+
+
+@login_not_required
+def public_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    policy = get_object_or_404(selectors.visible_policies().select_related("current_version"), slug=slug,
+                               is_public=True)
+    return _served(policy.current_version, request)
+
+
+def my_pack(request: HttpRequest) -> HttpResponse:
+    """The policies I must sign, in one PDF. Built by the worker; this page
+    waits for it (refreshing itself) unless it is already built."""
+    person = person_for_user(request.user)
+    if person is None:
+        raise PermissionDenied(NO_STAFF_RECORD)
+    owed = list(owed_sign_offs(person))
+    path = rendering.pack_path(person, owed)
+    if path.exists():
+        return _pdf(path, "policies-to-sign.pdf")
+    try:
+        tasks.build_pack.delay(person.pk)
+    except Exception:  # broker down: build it here rather than fail
+        log.warning("broker unavailable; building the pack in the request")
+        return _pdf(rendering.build_pack(person, owed), "policies-to-sign.pdf")
+    return render(request, "documents/preparing.html", {"count": len(owed)})
+
+
+def my_record(request: HttpRequest) -> HttpResponse:
+    person = person_for_user(request.user)
+    if person is None:
+        raise PermissionDenied(NO_STAFF_RECORD)
+    return _record(person)
+
+
+def person_record(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    if not can_view_person(request.user, person):
+        raise PermissionDenied("Only HR for this person's school can download their record.")
+    return _record(person)
+
+
+def _record(person: Person) -> HttpResponse:
+    data = rendering.record_pdf(person, list(sign_offs_of(person)))
+    return _bytes_pdf(data, f"sign-off-record-{person.pk}.pdf")
