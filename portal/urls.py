@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("my/", include("acknowledgements.urls")),
     path("people/", include("people.urls")),
+    path("reports/", include("acknowledgements.report_urls")),
     path("", include("approvals.urls")),
     path("", include("documents.urls")),
     path("policies/", include("policies.urls")),

@@ -1,0 +1,45 @@
+"""The outstanding list as CSV (streamed, constant memory) or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from acknowledgements.reports import COLUMNS
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(COLUMNS)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def write_csv(rows: Iterable[list], handle) -> int:
+    """Write the header and rows; return how many rows (without the header)."""
+    written = 0
+    for written, line in enumerate(csv_lines(rows)):  # noqa: B007  (the count is the result)
+        handle.write(line)
+    return written
+
+
+def xlsx_bytes(rows: Iterable[list]) -> bytes:
+    """openpyxl's write-only mode keeps memory flat however many rows."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Outstanding sign-offs")
+    sheet.append(COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,38 @@
+"""Who owes what, as CSV or XLSX: the same rows as the report page's export."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from acknowledgements import exports, reports
+from people.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Export outstanding sign-offs: columns person, email, school, staff_group, policy, version, owed_since, " \
+           "due, days_overdue."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--school", help="School slug.")
+        parser.add_argument("--policy", help="Policy slug.")
+        parser.add_argument("--overdue", action="store_true", help="Only what is past its due date.")
+        parser.add_argument("--format", choices=["csv", "xlsx"], required=True)
+        parser.add_argument("--output", help="File to write (default: standard output; required for xlsx).")
+
+    def handle(self, *args, school, policy, overdue, format, output, **options) -> None:  # noqa: A002
+        if school and not Organisation.objects.filter(slug=school).exists():
+            raise CommandError(f"No school with the slug {school!r}.")
+        filters = reports.OutstandingFilters(school=school or "", policy=policy or "", overdue=overdue)
+        school_ids = list(Organisation.objects.values_list("pk", flat=True))
+        rows = reports.as_rows(reports.outstanding(school_ids, filters))
+        if format == "xlsx":
+            if not output:
+                raise CommandError("XLSX needs --output FILE.")
+            Path(output).write_bytes(exports.xlsx_bytes(rows))
+            return
+        if output:
+            with open(output, "w", newline="", encoding="utf-8") as handle:
+                exports.write_csv(rows, handle)
+        else:
+            for line in exports.csv_lines(rows):
+                self.stdout.write(line, ending="")

@@ -1,0 +1,70 @@
+"""HR reports: the compliance dashboard and the outstanding list, with exports."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from acknowledgements import exports, reports
+from acknowledgements.report_forms import OutstandingForm
+from people.models import Organisation
+from people.permissions import hr_organisations
+from policies.models import Policy
+
+REPORTS_DENIED = "Only HR can see the sign-off reports."
+
+
+def _scope(request: HttpRequest) -> list[int]:
+    if request.user.is_superuser:
+        return list(Organisation.objects.values_list("pk", flat=True))
+    organisations = hr_organisations(request.user)
+    if not organisations:
+        raise PermissionDenied(REPORTS_DENIED)
+    return reports.scope_schools(organisations)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    school_ids = _scope(request)
+    return render(request, "acknowledgements/dashboard.html", {
+        "by_policy": reports.compliance_by("policy", school_ids),
+        "by_school": reports.compliance_by("school", school_ids),
+        "by_group": reports.compliance_by("group", school_ids),
+        "trend": reports.trend(school_ids),
+    })
+
+
+def _form(request: HttpRequest, school_ids: list[int]) -> OutstandingForm:
+    schools = Organisation.objects.filter(pk__in=school_ids, kind=Organisation.Kind.SCHOOL).order_by("name")
+    policies = Policy.objects.filter(current_version__isnull=False).order_by("title")
+    return OutstandingForm(request.GET or None, schools=list(schools), policies=list(policies))
+
+
+def outstanding(request: HttpRequest) -> HttpResponse:
+    school_ids = _scope(request)
+    form = _form(request, school_ids)
+    filters = form.filters()
+    rows = reports.outstanding(school_ids, filters).select_related("person", "policy", "version").defer(
+        "version__body")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "acknowledgements/outstanding.html", {
+        "form": form, "filters": filters, "page": page, "today": timezone.localdate(),
+    })
+
+
+def outstanding_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    school_ids = _scope(request)
+    rows = reports.as_rows(reports.outstanding(school_ids, _form(request, school_ids).filters()))
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(exports.xlsx_bytes(rows),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="outstanding-sign-offs-{stamp}.xlsx"'
+        return response
+    response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="outstanding-sign-offs-{stamp}.csv"'
+    return response
+
+

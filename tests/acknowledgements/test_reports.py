@@ -1,0 +1,137 @@
+"""HR reports against a small hand-built trust whose numbers we know."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from acknowledgements import reports
+from acknowledgements.report_views import REPORTS_DENIED
+from acknowledgements.services import record_sign_off, sync_obligations
+from policies.services import publish_version
+from tests.factories import PersonFactory, VersionFactory, published_policy, sign_off_rule
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def small_trust(world):
+    """North: Sam (owes, overdue), Ann (signed), Lee (left: excluded), a new
+    starter (owes, not yet due). South: Sid (signed 1.0; 1.1 is minor)."""
+    policy = published_policy(title="Email Policy")
+    sign_off_rule(policy, groups=["teaching"], new_starter_days=14, new_version_days=30)
+    ann = PersonFactory(first_name="Ann", last_name="North", schools=[world.north])
+    PersonFactory(first_name="Lee", last_name="Left", schools=[world.north], leave_date=TODAY)
+    starter = PersonFactory(first_name="Nia", last_name="New", schools=[world.north],
+                            start_date=TODAY - datetime.timedelta(days=2))
+    sid = PersonFactory(first_name="Sid", last_name="South", schools=[world.south])
+    sync_obligations()
+    record_sign_off(person=ann, version=policy.current_version)
+    record_sign_off(person=sid, version=policy.current_version)
+    publish_version(VersionFactory(policy=policy, label="1.1", is_major=False, body="## 1. Minor edit"))
+    return {"policy": policy, "starter": starter}
+
+
+def names(rows) -> list[str]:
+    return sorted(row[0] for row in rows)
+
+
+def test_outstanding_excludes_leavers_and_minor_versions_are_not_re_owed(world, small_trust):
+    school_ids = [world.north.pk, world.south.pk, world.trust.pk]
+    rows = list(reports.as_rows(reports.outstanding(school_ids, reports.OutstandingFilters())))
+    assert names(rows) == ["Nia New", "Sam Staff"]
+
+
+def test_overdue_only_leaves_out_new_starters_not_yet_due(world, small_trust):
+    rows = list(reports.as_rows(reports.outstanding([world.north.pk], reports.OutstandingFilters(overdue=True))))
+    assert names(rows) == ["Sam Staff"]
+    assert rows[0][-1] > 0  # days overdue
+
+
+def test_new_starters_filter(world, small_trust):
+    rows = list(reports.as_rows(reports.outstanding([world.north.pk],
+                                                    reports.OutstandingFilters(new_starters=True))))
+    assert names(rows) == ["Nia New"]
+
+
+def test_compliance_by_school(world, small_trust):
+    by_school = {row.label: row for row in reports.compliance_by("school", [world.north.pk, world.south.pk])}
+    north, south = by_school["North Primary"], by_school["South Academy"]
+    assert (north.signed, north.outstanding, north.overdue, north.percent) == (1, 2, 1, 33)
+    assert (south.signed, south.outstanding, south.percent) == (1, 0, 100)
+
+
+def test_staff_cannot_see_reports_or_exports(world, signed_in, small_trust):
+    client = signed_in(world.staff)
+    for url in [reverse("reports:dashboard"), reverse("reports:outstanding"), reverse("reports:export", args=["csv"]),
+                reverse("reports:export", args=["xlsx"])]:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert REPORTS_DENIED in response.content.decode()
+
+
+def test_a_schools_hr_sees_only_its_school_exports_included(world, signed_in, small_trust):
+    PersonFactory(first_name="Sue", last_name="Southern", schools=[world.south])
+    sync_obligations()
+    client = signed_in(world.school_hr)
+    page = client.get(reverse("reports:outstanding")).content.decode()
+    assert "Sam Staff" in page and "Sue Southern" not in page
+    exported = b"".join(client.get(reverse("reports:export", args=["csv"])).streaming_content).decode()
+    assert "Sam Staff" in exported and "Sue Southern" not in exported
+
+
+def test_trust_hr_sees_every_school(world, signed_in, small_trust):
+    PersonFactory(first_name="Sue", last_name="Southern", schools=[world.south])
+    sync_obligations()
+    assert "Sue Southern" in signed_in(world.trust_hr).get(reverse("reports:outstanding")).content.decode()
+
+
+def test_csv_and_xlsx_exports_equal_the_filtered_page(world, signed_in, small_trust):
+    client = signed_in(world.trust_hr)
+    query = {"school": "north", "overdue": "on"}
+    page = client.get(reverse("reports:outstanding"), query)
+    on_page = [o.person_name for o in page.context["page"].object_list]
+    csv_rows = list(csv.reader(io.StringIO(b"".join(
+        client.get(reverse("reports:export", args=["csv"]), query).streaming_content).decode())))
+    assert csv_rows[0] == ["person", "email", "school", "staff_group", "policy", "version", "owed_since", "due",
+                           "days_overdue"]
+    assert [row[0] for row in csv_rows[1:]] == on_page == ["Sam Staff"]
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reports:export", args=["xlsx"]), query).content))
+    sheet_rows = list(workbook.active.iter_rows(values_only=True))
+    assert [row[0] for row in sheet_rows[1:]] == on_page
+
+
+def test_outstanding_command_gives_the_same_rows(world, small_trust, tmp_path):
+    out = io.StringIO()
+    call_command("outstanding", "--school", "north", "--format", "csv", stdout=out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert names(rows[1:]) == ["Nia New", "Sam Staff"]
+    call_command("outstanding", "--overdue", "--format", "xlsx", "--output", str(tmp_path / "o.xlsx"))
+    sheet = list(load_workbook(tmp_path / "o.xlsx").active.iter_rows(values_only=True))
+    assert [row[0] for row in sheet[1:]] == ["Sam Staff"]
+
+
+def test_report_pages_query_counts_do_not_grow(world, signed_in, small_trust, django_assert_max_num_queries):
+    client = signed_in(world.trust_hr)
+    with django_assert_max_num_queries(20) as dashboard_few:
+        client.get(reverse("reports:dashboard"))
+    with django_assert_max_num_queries(20) as list_few:
+        client.get(reverse("reports:outstanding"))
+    for n in range(30):
+        PersonFactory(first_name=f"Extra{n}", schools=[world.north if n % 2 else world.south])
+    for n in range(3):
+        sign_off_rule(published_policy(title=f"More Policy {n}"), groups=["teaching"])
+    sync_obligations()
+    with django_assert_max_num_queries(len(dashboard_few.captured_queries)):
+        client.get(reverse("reports:dashboard"))
+    with django_assert_max_num_queries(len(list_few.captured_queries)):
+        client.get(reverse("reports:outstanding"))
+
+
+def test_dashboard_shows_numbers_in_a_table(world, signed_in, small_trust):
+    page = signed_in(world.trust_hr).get(reverse("reports:dashboard")).content.decode()
+    assert "By school" in page and "North Primary" in page and "33%" in page
