@@ -96,16 +96,9 @@ def record_vote(submission: Submission, *, member: Person, decision: str, commen
     committee's quorum of approvals is reached; one request for changes or
     one rejection decides at once."""
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().select_related("committee", "version").get(
-            pk=submission.pk
-        )
+        submission = _lock_for_decision(submission, mode=Committee.DecisionMode.QUORUM, person=member,
+                                        decision=decision, comment=comment)
         committee = submission.committee
-        if committee.decision_mode != Committee.DecisionMode.QUORUM:
-            raise IllegalTransition(CLERK_RECORDS.format(committee=committee))
-        _require_open(submission)
-        if not is_member(member, committee, CommitteeMember.Role.MEMBER):
-            raise IllegalTransition(NOT_A_MEMBER.format(committee=committee))
-        _require_comment(decision, comment)
         try:
             with transaction.atomic():
                 Vote.objects.create(submission=submission, person=member, decision=decision, comment=comment)
@@ -124,21 +117,32 @@ def record_meeting_decision(
     minute_reference: str, comment: str = "",
 ) -> Submission:
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().select_related("committee", "version").get(
-            pk=submission.pk
-        )
-        committee = submission.committee
-        if committee.decision_mode != Committee.DecisionMode.CLERK:
-            raise IllegalTransition(MEMBERS_DECIDE.format(committee=committee))
-        _require_open(submission)
-        if not is_member(clerk, committee, CommitteeMember.Role.CLERK):
-            raise IllegalTransition(NOT_THE_CLERK.format(committee=committee))
-        _require_comment(decision, comment)
+        submission = _lock_for_decision(submission, mode=Committee.DecisionMode.CLERK, person=clerk,
+                                        decision=decision, comment=comment)
         Vote.objects.create(submission=submission, person=clerk, decision=decision, comment=comment,
                             recorded_for_meeting=True)
         submission.meeting_date, submission.minute_reference = meeting_date, minute_reference.strip()
         _decide(submission, decision, on=meeting_date)
         return submission
+
+
+def _lock_for_decision(submission: Submission, *, mode: str, person: Person, decision: str,
+                       comment: str) -> Submission:
+    """Lock the submission and check this person may decide it this way."""
+    submission = Submission.objects.select_for_update().select_related("committee", "version").get(
+        pk=submission.pk
+    )
+    committee = submission.committee
+    if committee.decision_mode != mode:
+        wrong_mode = CLERK_RECORDS if mode == Committee.DecisionMode.QUORUM else MEMBERS_DECIDE
+        raise IllegalTransition(wrong_mode.format(committee=committee))
+    _require_open(submission)
+    role = CommitteeMember.Role.MEMBER if mode == Committee.DecisionMode.QUORUM else CommitteeMember.Role.CLERK
+    if not is_member(person, committee, role):
+        refused = NOT_A_MEMBER if mode == Committee.DecisionMode.QUORUM else NOT_THE_CLERK
+        raise IllegalTransition(refused.format(committee=committee))
+    _require_comment(decision, comment)
+    return submission
 
 
 def _decide(submission: Submission, decision: str, *, on: datetime.date) -> None:

@@ -206,7 +206,7 @@ def _plan_manager_digests(plan: Plan, today: datetime.date) -> None:
         if keys[manager_id] in sent or (manager.leave_date and manager.leave_date <= today):
             continue
         plan.emails.append(_digest(Kind.MANAGER_DIGEST, manager, owed, keys[manager_id], today,
-                                   "emails/manager_digest"))
+                                   "emails/hr_digest"))
 
 
 def _digest(kind, person, obligations, key, today, template) -> PlannedEmail:
