@@ -237,7 +237,7 @@ def _load_sign_offs(spec: dict, organisations: dict, people: dict[str, Person], 
                 staff_groups=rule["staff_groups"],
                 new_starter_days=rule.get("new_starter_days", 14),
                 new_version_days=rule.get("new_version_days", 30),
-                annual_from=datetime.date.fromisoformat(rule["annual_from"]) if rule.get("annual_from") else None,
+                annual_from=relative_date(rule.get("annual_from"), today),
                 annual_days=rule.get("annual_days", 30),
             )
     sync_obligations(today=today)
@@ -261,6 +261,7 @@ def _load_sign_offs(spec: dict, organisations: dict, people: dict[str, Person], 
             user_agent="demo data",
         )
         result.count("sign-offs", True)
+    sync_obligations(today=today)  # signed before this year's re-reading date: owed again
 
 
 def _spread(key: str, n: int) -> int:

@@ -7,7 +7,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from acknowledgements.models import Obligation, SignOff, SignOffRule
@@ -56,6 +56,9 @@ def seed_large_trust(*, schools: int, staff: int, policies: int, signed_share: f
         report.sign_offs += made[2]
         if progress:
             progress(report)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load
     return report
 
 
