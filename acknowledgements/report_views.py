@@ -27,13 +27,8 @@ def _scope(request: HttpRequest) -> list[int]:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    school_ids = _scope(request)
-    return render(request, "acknowledgements/dashboard.html", {
-        "by_policy": reports.compliance_by("policy", school_ids),
-        "by_school": reports.compliance_by("school", school_ids),
-        "by_group": reports.compliance_by("group", school_ids),
-        "trend": reports.trend(school_ids),
-    })
+    data, computed_at = reports.dashboard(_scope(request))
+    return render(request, "acknowledgements/dashboard.html", {**data, "computed_at": computed_at})
 
 
 def _form(request: HttpRequest, school_ids: list[int]) -> OutstandingForm:

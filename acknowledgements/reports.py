@@ -149,3 +149,57 @@ def trend(school_ids: list[int], *, weeks: int = 12, today: datetime.date | None
     totals = base.aggregate(**aggregates)
     return [Compliance(end.strftime("%-d %b"), totals[f"signed_{i}"], totals[f"owed_{i}"], totals[f"late_{i}"])
             for i, end in enumerate(ends)]
+
+
+SNAPSHOT_MAX_AGE = datetime.timedelta(minutes=15)
+
+
+def _scope_key(school_ids: list[int]) -> str:
+    import hashlib
+
+    return hashlib.sha256(",".join(map(str, sorted(school_ids))).encode()).hexdigest()
+
+
+def compute_dashboard(school_ids: list[int]) -> dict:
+    def rows(items: list[Compliance]) -> list[dict]:
+        return [{"label": c.label, "signed": c.signed, "outstanding": c.outstanding, "overdue": c.overdue}
+                for c in items]
+
+    return {
+        "by_policy": rows(compliance_by("policy", school_ids)),
+        "by_school": rows(compliance_by("school", school_ids)),
+        "by_group": rows(compliance_by("group", school_ids)),
+        "trend": rows(trend(school_ids)),
+    }
+
+
+def refresh_dashboard(school_ids: list[int]):
+    from acknowledgements.models import ComplianceSnapshot
+
+    snapshot, _ = ComplianceSnapshot.objects.update_or_create(
+        scope_key=_scope_key(school_ids),
+        defaults={"data": compute_dashboard(school_ids), "computed_at": timezone.now()},
+    )
+    return snapshot
+
+
+def dashboard(school_ids: list[int]) -> tuple[dict, datetime.datetime]:
+    """The dashboard's figures: the worker's snapshot when it is fresh,
+    otherwise computed now (and kept for the next visitor)."""
+    from acknowledgements.models import ComplianceSnapshot
+
+    snapshot = ComplianceSnapshot.objects.filter(scope_key=_scope_key(school_ids)).first()
+    if snapshot is None or snapshot.computed_at < timezone.now() - SNAPSHOT_MAX_AGE:
+        snapshot = refresh_dashboard(school_ids)
+    data = {name: [Compliance(**row) for row in rows] for name, rows in snapshot.data.items()}
+    return data, snapshot.computed_at
+
+
+def hr_scopes() -> list[list[int]]:
+    """Every distinct set of schools an HR officer sees, for the refresher."""
+    from people.models import Role, RoleAssignment
+
+    scopes: dict[int, list] = {}
+    for assignment in RoleAssignment.objects.filter(role=Role.HR).select_related("organisation"):
+        scopes.setdefault(assignment.person_id, []).append(assignment.organisation)
+    return [list(ids) for ids in {tuple(scope_schools(orgs)) for orgs in scopes.values()}]

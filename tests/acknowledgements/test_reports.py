@@ -135,3 +135,28 @@ def test_report_pages_query_counts_do_not_grow(world, signed_in, small_trust, dj
 def test_dashboard_shows_numbers_in_a_table(world, signed_in, small_trust):
     page = signed_in(world.trust_hr).get(reverse("reports:dashboard")).content.decode()
     assert "By school" in page and "North Primary" in page and "33%" in page
+
+
+def test_dashboard_reads_the_workers_snapshot(world, signed_in, small_trust, django_assert_max_num_queries):
+    from acknowledgements.models import ComplianceSnapshot
+    from acknowledgements.tasks import refresh_dashboards
+
+    assert refresh_dashboards() == 2  # trust HR and North's HR see different schools
+    client = signed_in(world.trust_hr)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Figures as of" in page and "North Primary" in page
+    assert ComplianceSnapshot.objects.count() == 2
+
+
+def test_a_stale_snapshot_is_recomputed(world, signed_in, small_trust):
+    from django.utils import timezone
+
+    from acknowledgements.models import ComplianceSnapshot
+
+    client = signed_in(world.trust_hr)
+    client.get(reverse("reports:dashboard"))
+    ComplianceSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(hours=1),
+                                      data={"by_policy": [], "by_school": [], "by_group": [], "trend": []})
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    assert "North Primary" in page
