@@ -1,6 +1,6 @@
 """Browser journeys in Debian's Chromium, driven by Playwright for Python.
 
-`playwright install` cannot download browsers here, so the tests launch the
+Playwright cannot download its own browsers here, so the tests launch the
 distribution's /usr/bin/chromium (installed by .ci/run) and skip, saying so,
 where it is absent.
 """
