@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from acknowledgements.models import Obligation, SignOff
 from people.models import Person
@@ -28,7 +25,3 @@ def sign_offs_of(person: Person) -> QuerySet[SignOff]:
         .defer("version__body")
         .order_by("-signed_at")
     )
-
-
-def is_overdue(obligation: Obligation, today: datetime.date | None = None) -> bool:
-    return obligation.due_on < (today or timezone.localdate())

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from approvals.models import CommitteeMember, Submission, Vote
+from approvals.models import CommitteeMember, Submission
 from people.models import Person
 from policies.models import Audience, PolicyVersion
 
@@ -65,10 +65,6 @@ def metadata_changes(old: PolicyVersion, new: PolicyVersion) -> list[MetadataCha
         if before != after and "Not set" not in (before, after):
             changes.append(MetadataChange(name, before, after))
     return changes
-
-
-def votes_for(submission: Submission) -> QuerySet[Vote]:
-    return submission.votes.select_related("person")
 
 
 def audit_events(policy) -> list:

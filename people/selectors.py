@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
 from people.models import Organisation, Person, Role, RoleAssignment, User
 
 
@@ -26,7 +24,3 @@ def has_role(user: User, role: Role, organisation: Organisation | None = None) -
     if organisation is None:
         return roles.exists()
     return roles.filter(organisation__in=[organisation.pk, organisation.the_trust.pk]).exists()
-
-
-def schools_of_trust(trust: Organisation) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(trust=trust, kind=Organisation.Kind.SCHOOL)

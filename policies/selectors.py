@@ -101,11 +101,6 @@ def review_counts(policies: QuerySet[Policy], *, on: datetime.date | None = None
     )
 
 
-def category_counts(policies: QuerySet[Policy]) -> dict[str, int]:
-    rows = policies.order_by().values("category").annotate(n=Count("pk", distinct=True))
-    return {row["category"]: row["n"] for row in rows}
-
-
 def schools() -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind=Organisation.Kind.SCHOOL).order_by("name")
 

@@ -183,9 +183,12 @@ def _plan_hr_digests(plan: Plan, today: datetime.date) -> None:
     if not overdue:
         return
     week = week_of(today)
-    for person, organisations in _active_people_with_role(Role.HR, today):
-        key = f"person:{person.pk}:week:{week}"
-        if _sent_keys(Kind.HR_DIGEST, [key]):
+    hr_people = _active_people_with_role(Role.HR, today)
+    keys = {person.pk: f"person:{person.pk}:week:{week}" for person, _ in hr_people}
+    sent = _sent_keys(Kind.HR_DIGEST, list(keys.values()))
+    for person, organisations in hr_people:
+        key = keys[person.pk]
+        if key in sent:
             continue
         mine = [o for o in overdue if any(_covers(organisations, s) for s in o.person.schools.all())]
         if mine:
