@@ -1,0 +1,31 @@
+"""Gunicorn for Policy Portal: `gunicorn -c deploy/gunicorn.conf.py portal.wsgi`.
+
+Every value can be set from the environment so one file serves every host.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: requests are short database round trips; PDFs and exports stream.
+workers = int(os.environ.get("GUNICORN_WORKERS", (os.cpu_count() or 1) * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak in a library never becomes an outage.
+max_requests = 2000
+max_requests_jitter = 200
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# One JSON object a line. The path is logged without its query string (%(U)s):
+# queries carry search terms (people's names) and sign-in link tokens. No
+# client address either: the reverse proxy keeps its own, shorter-lived log.
+access_log_format = (
+    '{"logger": "gunicorn.access", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
+    '"bytes": "%(B)s", "duration_ms": %(M)s}'
+)
+# The reverse proxy on the same host terminates TLS and sets X-Forwarded-Proto.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
