@@ -15,7 +15,8 @@ keepalive = 5
 # Recycle workers now and then so a slow leak in a library never becomes an outage.
 max_requests = 2000
 max_requests_jitter = 200
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Heartbeat files in memory, not on a disk that may stall (gunicorn's own advice).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 
 accesslog = "-"
 errorlog = "-"

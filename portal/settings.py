@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "documents",
     "django_htmx",
     "django_celery_beat",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its page.
@@ -211,10 +214,40 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = POLICY_UPLOAD_MAX_BYTES
 # Reviews falling due within this many days are shown as "due soon".
 REVIEW_DUE_SOON_DAYS = env.int("REVIEW_DUE_SOON_DAYS", default=90)
 
+# A session lasts a school day at most and ends when the browser closes: staff
+# sign in on shared staffroom computers. Expired sessions are swept nightly.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp), the same in development, tests and
+# production so a browser test catches any page that breaks it: scripts and
+# styles come only from our own static files; no inline script, no inline
+# style, no eval. Single sign-on redirects a posted form to the provider.
+SSO_FORM_ACTIONS = [
+    origin for provider, origin in (
+        ("microsoft", "https://login.microsoftonline.com"), ("google", "https://accounts.google.com"),
+    ) if provider in SOCIALACCOUNT_PROVIDERS
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *SSO_FORM_ACTIONS],
+    },
+}
+
 
 LOGGING = {
     "version": 1,

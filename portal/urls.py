@@ -5,10 +5,11 @@ from django.urls import include, path
 from sesame.views import LoginView as SignInLinkView
 
 from people.sign_in_views import request_sign_in_link
-from portal import views
+from portal import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("health/", health.health, name="health"),
     path("accounts/login/", login_not_required(views.SignInView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/link/", login_not_required(SignInLinkView.as_view()), name="sign_in_link"),

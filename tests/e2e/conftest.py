@@ -32,22 +32,28 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def open_page(browser, live_server, **context_options):
+    """A page that fails its test if the browser refused anything under the
+    Content-Security-Policy: every journey doubles as a CSP check."""
+    context = browser.new_context(base_url=live_server.url, **context_options)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not violations, f"the page broke its Content-Security-Policy: {violations}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from open_page(browser, live_server, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740}, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from open_page(browser, live_server, viewport={"width": 360, "height": 740}, is_mobile=True)
 
 
 def sign_in(page, email: str, password: str) -> None:
