@@ -63,6 +63,12 @@ class SignOffQuerySet(models.QuerySet):
     def delete(self):
         raise SignOffEvidenceError(SIGN_OFF_IS_EVIDENCE)
 
+    def erase_personal_details(self) -> int:
+        """Retention's one permitted change: forget the address and browser a
+        sign-off came from. The evidence (who, which version, its hash, the
+        words and the date) stays; the PostgreSQL trigger allows nothing else."""
+        return super().update(ip_address=None, user_agent="")
+
 
 class SignOff(models.Model):
     """One person's "I have read and understood" for one exact version."""

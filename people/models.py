@@ -119,6 +119,10 @@ class Person(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
     has_it_account = models.BooleanField(default=True)
+    anonymised_on = models.DateField(
+        null=True, blank=True, editable=False,
+        help_text="When the retention period ended and this leaver's personal data was removed.",
+    )
 
     history = HistoricalRecords(m2m_fields=[schools])
 

@@ -22,6 +22,7 @@ from people.forms import ConfirmStaffImportForm, PeopleFilterForm, StaffCsvForm
 from people.models import Person
 from people.sign_in import send_sign_in_link
 from people.staff_import import import_staff_csv
+from privacy.retention import retention_ends_on
 
 STAFF_IMPORT_SALT = "people.staff-import"
 STAFF_IMPORT_EXPIRED = "This check has expired or was altered. Upload the file again."
@@ -68,6 +69,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "owed": sign_off_selectors.owed_sign_offs(person),
         "signed": sign_off_selectors.sign_offs_of(person),
         "today": timezone.localdate(),
+        "retention_ends_on": retention_ends_on(person),
     })
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "approvals",
     "reminders",
     "documents",
+    "privacy",
     "django_htmx",
     "django_celery_beat",
     "csp",
@@ -144,6 +145,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Keep no log of every successful sign-in (address, browser): the user's last
+# sign-in time is enough, and what is not collected need not be retained.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Sign-in links by email (django-sesame): single use, valid for three days,
 # for people who have never set a password (a new starter's first contact).
@@ -210,6 +214,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Policy documents are small; a 10 MB cap stops an accidental upload of a video.
 POLICY_UPLOAD_MAX_BYTES = env.int("POLICY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = POLICY_UPLOAD_MAX_BYTES
+
+# Retention: a leaver's personal data is anonymised this many days after their
+# leave date (six years: the usual schools' records retention for staff files).
+# Their sign-offs stay as evidence: the version, its hash and the date.
+LEAVER_RETENTION_DAYS = env.int("LEAVER_RETENTION_DAYS", default=6 * 365)
 
 # Reviews falling due within this many days are shown as "due soon".
 REVIEW_DUE_SOON_DAYS = env.int("REVIEW_DUE_SOON_DAYS", default=90)

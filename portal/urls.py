@@ -19,6 +19,7 @@ urlpatterns = [
     path("my/", include("acknowledgements.urls")),
     path("people/", include("people.urls")),
     path("reports/", include("acknowledgements.report_urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("approvals.urls")),
     path("", include("documents.urls")),
     path("policies/", include("policies.urls")),

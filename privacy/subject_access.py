@@ -1,0 +1,142 @@
+"""A subject access export: everything Policy Portal holds about one person,
+as one JSON document a data protection officer can send on (UK GDPR, Art. 15)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from allauth.socialaccount.models import SocialAccount
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.utils import timezone
+
+from acknowledgements.models import Obligation, SignOff
+from approvals.models import CommitteeMember, Submission, Vote
+from people.models import Person, RoleAssignment
+from policies.models import Policy, PolicyVersion
+from privacy.models import PrivacyEvent
+from reminders.models import OutboxEmail
+
+FORMAT_VERSION = 1
+
+
+def _when(value: datetime.date | datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def subject_access_export(person: Person) -> dict[str, Any]:
+    """Every section is a list of plain records, so the export can be read in
+    a text editor as well as by a program."""
+    user = person.user
+    return {
+        "format": "policy-portal-subject-access", "format_version": FORMAT_VERSION,
+        "produced_at": timezone.now().isoformat(),
+        "person": _person(person),
+        "login": _login(user) if user else None,
+        "roles": [{"role": r.get_role_display(), "organisation": r.organisation.name}
+                  for r in RoleAssignment.objects.filter(person=person).select_related("organisation")],
+        "committee_seats": [{"committee": c.committee.name, "role": c.get_role_display()}
+                            for c in CommitteeMember.objects.filter(person=person).select_related("committee")],
+        "sign_offs": [_sign_off(s) for s in SignOff.objects.filter(person=person)
+                      .select_related("version__policy", "recorded_by").order_by("signed_at")],
+        "sign_offs_owed": [_obligation(o) for o in Obligation.objects.filter(person=person)
+                           .select_related("version__policy").order_by("owed_since")],
+        "votes_and_comments": [_vote(v) for v in Vote.objects.filter(person=person)
+                               .select_related("submission__version__policy", "submission__committee")],
+        "policies_owned": list(Policy.objects.filter(owner=person).values_list("title", flat=True)),
+        "versions_authored": [f"{v.policy.title} version {v.label}" for v in
+                              PolicyVersion.objects.filter(author_person=person).select_related("policy")],
+        "submissions_made": [f"{s.version.policy.title} version {s.version.label} to {s.committee.name}"
+                             for s in Submission.objects.filter(submitted_by=user).select_related(
+                                 "version__policy", "committee")] if user else [],
+        "emails": [_email(e) for e in OutboxEmail.objects.filter(recipient=person).order_by("created_at")],
+        "record_history": _record_history(person),
+        "changes_made": _changes_made(user) if user else [],
+        "privacy_events": [{"kind": e.get_kind_display(), "at": _when(e.at)}
+                           for e in PrivacyEvent.objects.filter(person=person).order_by("at")],
+    }
+
+
+def _person(person: Person) -> dict[str, Any]:
+    return {
+        "first_name": person.first_name, "last_name": person.last_name, "work_email": person.email,
+        "staff_id": person.staff_id, "staff_group": person.get_staff_group_display(),
+        "job_title": person.job_title, "schools": [s.name for s in person.schools.all()],
+        "start_date": _when(person.start_date), "leave_date": _when(person.leave_date),
+        "line_manager": person.line_manager.full_name if person.line_manager else None,
+        "has_it_account": person.has_it_account, "anonymised_on": _when(person.anonymised_on),
+    }
+
+
+def _login(user) -> dict[str, Any]:
+    attempts = [
+        {"at": _when(a.attempt_time), "address": a.ip_address, "browser": a.user_agent, "kind": kind}
+        for kind, model in (("failed sign-in", AccessAttempt), ("failed sign-in", AccessFailureLog),
+                            ("sign-in", AccessLog))
+        for a in model.objects.filter(username__iexact=user.email)
+    ]
+    return {
+        "email": user.email, "active": user.is_active, "joined": _when(user.date_joined),
+        "last_sign_in": _when(user.last_login), "has_password": user.has_usable_password(),
+        "single_sign_on": [a.provider for a in SocialAccount.objects.filter(user=user)],
+        "sign_in_records": attempts,
+    }
+
+
+def _sign_off(sign_off: SignOff) -> dict[str, Any]:
+    return {
+        "policy": sign_off.version.policy.title, "version": sign_off.version.label,
+        "text_sha256": sign_off.content_hash, "statement": sign_off.statement, "period": sign_off.period,
+        "signed_at": _when(sign_off.signed_at), "signed_on": _when(sign_off.signed_on),
+        "method": sign_off.get_method_display(), "note": sign_off.note,
+        "recorded_by": sign_off.recorded_by.email if sign_off.recorded_by else None,
+        "address": sign_off.ip_address, "browser": sign_off.user_agent,
+    }
+
+
+def _obligation(obligation: Obligation) -> dict[str, Any]:
+    return {
+        "policy": obligation.version.policy.title, "version": obligation.version.label,
+        "reason": obligation.get_reason_display(), "owed_since": _when(obligation.owed_since),
+        "due_on": _when(obligation.due_on), "status": obligation.get_status_display(),
+        "closed_on": _when(obligation.closed_on),
+    }
+
+
+def _vote(vote: Vote) -> dict[str, Any]:
+    version = vote.submission.version
+    return {
+        "policy": version.policy.title, "version": version.label, "committee": vote.submission.committee.name,
+        "decision": vote.get_decision_display(), "comment": vote.comment, "at": _when(vote.created_at),
+    }
+
+
+def _email(email: OutboxEmail) -> dict[str, Any]:
+    return {
+        "to": email.to, "subject": email.subject, "body": email.body_text, "status": email.get_status_display(),
+        "created_at": _when(email.created_at), "sent_at": _when(email.sent_at),
+    }
+
+
+def _record_history(person: Person) -> list[dict[str, Any]]:
+    return [
+        {"at": _when(h.history_date), "change": h.get_history_type_display(),
+         "by": h.history_user.email if h.history_user else None, "reason": h.history_change_reason,
+         "name": f"{h.first_name} {h.last_name}", "email": h.email, "job_title": h.job_title,
+         "leave_date": _when(h.leave_date)}
+        for h in Person.history.filter(id=person.pk).select_related("history_user").order_by("history_date")
+    ]
+
+
+def _changes_made(user) -> list[dict[str, Any]]:
+    """Changes this person made in the portal, from every model's history."""
+    changes = []
+    for model in apps.get_models():
+        if not hasattr(model._meta, "simple_history_manager_attribute"):
+            continue
+        history = getattr(model, model._meta.simple_history_manager_attribute)
+        for record in history.filter(history_user=user).order_by("history_date"):
+            changes.append({"at": _when(record.history_date), "what": model._meta.verbose_name,
+                            "change": record.get_history_type_display(), "object": str(record.instance)})
+    return sorted(changes, key=lambda change: change["at"])
