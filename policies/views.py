@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from approvals.permissions import can_edit_drafts
+from approvals.permissions import EDIT_DENIED, can_edit_drafts
 from approvals.selectors import audit_events
 from people.models import Organisation
 from policies import permissions, previews, selectors, services
@@ -112,6 +112,9 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
     except (previews.PreviewInvalid, Organisation.DoesNotExist):
         messages.error(request, previews.PREVIEW_INVALID)
         return redirect("policies:import")
+    matched = Policy.objects.filter(organisation=organisation, title__iexact=parsed.title).first()
+    if matched and not (request.user.is_superuser or can_edit_drafts(request.user, matched)):
+        raise PermissionDenied(EDIT_DENIED)  # importing publishes a new version of the matched policy
     outcome = services.import_policy_document(parsed, organisation=organisation)
     level = messages.SUCCESS if outcome.changed else messages.INFO
     messages.add_message(request, level, outcome.summary())
