@@ -6,6 +6,7 @@ stops the start-up instead of running insecurely. `manage.py check --deploy`
 reports nothing with these settings (tests/portal/test_deploy.py).
 """
 
+from portal.logging import JSON_FORMATTER
 from portal.settings import *  # noqa: F403
 from portal.settings import LOGGING, env
 
@@ -34,15 +35,11 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 
-# One JSON object a line on standard output, for journald or a log shipper.
+# One JSON object a line on standard error, for journald or a log shipper.
 LOGGING = {
     **LOGGING,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
+    "formatters": {"json": JSON_FORMATTER},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact_request"]},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
 }
