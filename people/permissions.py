@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from people.models import Organisation, Person, Role, RoleAssignment, User
-from people.selectors import person_for_user
+from people.selectors import has_left, person_for_user
 
 PEOPLE_DENIED = "Only HR can see staff records."
 PERSON_DENIED = "This person's record belongs to another school."
@@ -16,7 +16,7 @@ def hr_organisations(user: User) -> list[Organisation]:
     if not user.is_authenticated:
         return []
     person = person_for_user(user)
-    if person is None:
+    if person is None or has_left(person):
         return []
     return [r.organisation for r in RoleAssignment.objects.filter(person=person, role=Role.HR)
             .select_related("organisation")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from people.models import Organisation, Person, Role, RoleAssignment, User
 
 
@@ -12,13 +14,18 @@ def person_for_user(user: User) -> Person | None:
     return user._person_cache
 
 
+def has_left(person: Person) -> bool:
+    """A leaver's roles end on their leave date, even before their login is closed."""
+    return person.leave_date is not None and person.leave_date <= timezone.localdate()
+
+
 def has_role(user: User, role: Role, organisation: Organisation | None = None) -> bool:
     """True if the user holds the role at the organisation or at its trust.
 
     A trust-level role covers every school of the trust.
     """
     person = person_for_user(user)
-    if person is None:
+    if person is None or has_left(person):
         return False
     roles = RoleAssignment.objects.filter(person=person, role=role)
     if organisation is None:

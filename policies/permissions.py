@@ -21,9 +21,13 @@ def can_import_policies(user: User) -> bool:
 
 
 def can_see_unpublished(user: User, policy: Policy) -> bool:
-    """Policies with no published version yet are seen by their owner and
-    governance leads only."""
+    """Drafts and policies with no published version yet are seen by their
+    owner, governance leads, and the members of a committee a draft of the
+    policy was sent to (they must read what they decide on)."""
     if user.is_superuser or has_role(user, Role.GOVERNANCE_LEAD, policy.organisation):
         return True
     person = person_for_user(user)
-    return person is not None and policy.owner_id == person.pk
+    if person is None:
+        return False
+    return policy.owner_id == person.pk or policy.versions.filter(
+        submissions__committee__members__person=person).exists()

@@ -1,3 +1,4 @@
+from allauth.socialaccount.views import login_error as sso_login_error
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -14,7 +15,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/link/", login_not_required(SignInLinkView.as_view()), name="sign_in_link"),
     path("accounts/link/request/", request_sign_in_link, name="request_sign_in_link"),
-    # django-allauth serves only single sign-on (SOCIALACCOUNT_ONLY).
+    # django-allauth serves only single sign-on (SOCIALACCOUNT_ONLY). Its error
+    # page is for people who could not sign in, so it cannot require sign-in.
+    path("accounts/3rdparty/login/error/", login_not_required(sso_login_error), name="socialaccount_login_error"),
     path("accounts/", include("allauth.urls")),
     path("my/", include("acknowledgements.urls")),
     path("people/", include("people.urls")),

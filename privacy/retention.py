@@ -89,6 +89,12 @@ def _forget_login(person: Person, old_email: str) -> None:
     user.save()
 
 
+def close_leavers_logins(today: datetime.date) -> int:
+    """From their leave date a leaver can no longer sign in; any open session
+    ends too (Django refuses inactive users on every request)."""
+    return User.objects.filter(is_active=True, person__leave_date__lte=today).update(is_active=False)
+
+
 def anonymise_due_leavers(today: datetime.date) -> int:
     """The nightly sweep. Each person is anonymised in a transaction of their
     own, so a failure part-way leaves everyone either untouched or done."""

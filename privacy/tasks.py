@@ -4,12 +4,15 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from privacy.retention import anonymise_due_leavers
+from privacy.retention import anonymise_due_leavers, close_leavers_logins
 
 
 @shared_task
 def anonymise_leavers() -> int:
-    return anonymise_due_leavers(timezone.localdate())
+    """Close the logins of today's leavers, then anonymise those past retention."""
+    today = timezone.localdate()
+    close_leavers_logins(today)
+    return anonymise_due_leavers(today)
 
 
 @shared_task

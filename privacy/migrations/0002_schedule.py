@@ -5,7 +5,7 @@ from django.db import migrations
 
 SCHEDULE = [
     # name, task, minute, hour
-    ("Anonymise leavers past the retention period", "privacy.tasks.anonymise_leavers", "30", "2"),
+    ("Close leavers' logins; anonymise leavers past the retention period", "privacy.tasks.anonymise_leavers", "30", "2"),
     ("Remove expired sign-in sessions", "privacy.tasks.clear_expired_sessions", "45", "2"),
 ]
 

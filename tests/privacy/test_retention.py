@@ -150,3 +150,22 @@ def test_the_database_lets_retention_erase_only_the_personal_details(leaver):
                                [sign_off.pk])
         with pytest.raises(DatabaseError, match="evidence"), transaction.atomic():
             cursor.execute("DELETE FROM acknowledgements_signoff WHERE id = %s", [sign_off.pk])
+
+
+def test_a_leavers_login_closes_on_their_leave_date(world, client):
+    from privacy.retention import close_leavers_logins
+
+    world.school_hr.leave_date = TODAY
+    world.school_hr.save()
+    client.force_login(world.school_hr.user)
+    assert close_leavers_logins(TODAY - datetime.timedelta(days=1)) == 0
+    assert close_leavers_logins(TODAY) == 1
+    assert client.get("/people/").status_code == 302  # signed out: the session ended with the login
+    world.staff.user.refresh_from_db()
+    assert world.staff.user.is_active  # still employed
+
+
+def test_a_leaver_loses_hr_access_on_the_leave_date_before_the_login_closes(world, signed_in):
+    world.school_hr.leave_date = datetime.date.today()
+    world.school_hr.save()
+    assert signed_in(world.school_hr).get("/people/").status_code == 403
