@@ -29,3 +29,5 @@ urlpatterns = [
     path("public/", include("policies.public_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "portal.errors.server_error"
