@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint bench install migrate demo clean
+.PHONY: run test lint audit bench install migrate demo clean
 
 install: $(VENV)/.installed
 
@@ -35,8 +35,12 @@ test: install
 bench: install
 	$(BIN)/python bench/run.py
 
+# ruff's S rules are bandit's checks; `make lint` fails on any of them.
 lint: install
 	$(BIN)/ruff check .
+
+audit: install
+	bin/audit
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .broker .redis sent-emails
