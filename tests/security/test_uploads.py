@@ -1,0 +1,81 @@
+"""Uploads are limited in size and type, are never stored, and never come
+back as HTML: what a document says is shown as sanitised text."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from people.models import Person
+from policies.models import Policy, PolicyVersion
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = b"""# Hostile Policy
+
+## 1. Purpose
+
+1.1 <script>alert('stolen')</script> Staff <img src=x onerror="alert(1)"> must read this.
+1.2 <a href="javascript:alert(2)">Click</a> and <iframe src="https://evil.example"></iframe>.
+"""
+
+
+def upload(client, name: str, content: bytes, organisation):
+    document = SimpleUploadedFile(name, content, content_type="text/html")
+    return client.post("/policies/import/", {"document": document, "organisation": organisation.pk})
+
+
+# Real markup, not the escaped text of it (which shows the reader what the document said).
+DANGEROUS = ("<script>alert", "<img", "<iframe", 'href="javascript:')
+
+
+def test_script_in_a_document_is_shown_as_harmless_text(world, signed_in):
+    client = signed_in(world.governance)
+    preview = upload(client, "hostile.md", HOSTILE, world.trust)
+    assert preview.status_code == 200
+    assert not any(dangerous in preview.content.decode() for dangerous in DANGEROUS)
+    assert not Policy.objects.exists()  # a preview writes nothing
+
+    payload = re.search(r'name="payload" value="([^"]+)"', preview.content.decode()).group(1)
+    client.post("/policies/import/", {"payload": payload})
+    page = client.get(Policy.objects.get().get_absolute_url()).content.decode()
+    assert "Staff" in page and "must read this" in page
+    assert "&lt;script&gt;alert(&#x27;stolen&#x27;)" in page or "&lt;script&gt;alert('stolen')" in page
+    assert not any(dangerous in page for dangerous in DANGEROUS)
+
+
+@pytest.mark.parametrize("name", ["policy.html", "policy.htm", "policy.svg", "policy.exe", "policy.docx.html"])
+def test_only_word_markdown_and_text_are_accepted(world, signed_in, name):
+    response = upload(signed_in(world.governance), name, HOSTILE, world.trust)
+    assert "Choose a Word (.docx), Markdown (.md) or text (.txt) file." in response.content.decode()
+    assert not PolicyVersion.objects.exists()
+
+
+def test_an_oversized_document_is_refused_with_the_limit(world, signed_in, settings):
+    settings.POLICY_UPLOAD_MAX_BYTES = 1024 * 1024
+    response = upload(signed_in(world.governance), "big.txt", b"a" * (1024 * 1024 + 1), world.trust)
+    assert "That file is larger than 1 MB" in response.content.decode()
+    assert not Policy.objects.exists()
+
+
+def test_an_oversized_staff_list_is_refused(world, signed_in):
+    people_before = Person.objects.count()
+    csv = SimpleUploadedFile("staff.csv", b"first name,last name\n" + b"a,b\n" * (5 * 1024 * 1024 // 4 + 1))
+    response = signed_in(world.trust_hr).post("/people/import/", {"file": csv})
+    assert "larger than 5 MB" in response.content.decode()
+    assert Person.objects.count() == people_before
+
+
+def test_a_staff_list_must_be_a_csv(world, signed_in):
+    html = SimpleUploadedFile("staff.html", b"<script>alert(1)</script>", content_type="text/html")
+    response = signed_in(world.trust_hr).post("/people/import/", {"file": html})
+    assert "Choose a CSV file (.csv)" in response.content.decode()
+    assert "<script>alert(1)" not in response.content.decode()
+
+
+def test_a_huge_form_post_is_refused_before_it_is_read(world, signed_in, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    client = signed_in(world.staff)
+    client.raise_request_exception = False
+    response = client.post("/accounts/link/request/", {"email": "x" * 20_000})
+    assert response.status_code == 400
