@@ -69,7 +69,11 @@ def my_pack(request: HttpRequest) -> HttpResponse:
         tasks.build_pack.delay(person.pk)
     except Exception:  # broker down: build it here rather than fail
         log.warning("broker unavailable; building the pack in the request")
-        return _pdf(rendering.build_pack(person, owed), "policies-to-sign.pdf")
+        try:
+            path = rendering.build_pack(person, owed)
+        except rendering.PdfError as error:  # a full disk: say so, as a single policy's PDF does
+            return render(request, "documents/unavailable.html", {"message": str(error)}, status=503)
+        return _pdf(path, "policies-to-sign.pdf")
     return render(request, "documents/preparing.html", {"count": len(owed)})
 
 
