@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from people.models import Organisation, Person, StaffGroup
 
@@ -50,6 +51,8 @@ STAFF_GROUP_WORDS: dict[str, str] = {
 NOT_A_CSV = "The file is not a readable CSV file: {reason}."
 NO_HEADER = "The first row must be a header naming the columns."
 MISSING_COLUMNS = "Missing column(s): {columns}."
+MAX_LENGTHS = {name: Person._meta.get_field(name).max_length
+               for name in ("first_name", "last_name", "email", "staff_id", "job_title")}
 
 
 @dataclass
@@ -91,6 +94,7 @@ def import_staff_csv(
     schools = _school_lookup()
     people = [_validate(row, schools, result, allowed_schools) for row in rows]
     _check_duplicates(rows, result)
+    _check_matches(rows, people, result)
     _check_line_managers(rows, people, result)
     if result.errors:
         return result
@@ -108,11 +112,15 @@ def import_staff_csv(
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252")
+    for encoding in encodings:  # UTF-16 is Excel's "Unicode Text"
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if "\x00" in text:  # binary data, and PostgreSQL cannot store a NUL
+            raise ValueError("it contains binary data")
+        return text
     raise ValueError("it is not text (UTF-8 or Windows-1252)")
 
 
@@ -186,6 +194,9 @@ def parse_date(text: str) -> datetime.date:
 def _validate(row: StaffRow, schools: dict, result: StaffImportResult, allowed: list | None) -> dict:
     values, problems = row.values, []
     clean: dict = {}
+    for field_, limit in MAX_LENGTHS.items():
+        if len(values.get(field_, "")) > limit:
+            problems.append(f"{COLUMNS[field_][0]} is longer than {limit} characters")
     for field_ in ("first_name", "last_name"):
         clean[field_] = values.get(field_, "")
         if not clean[field_]:
@@ -234,11 +245,38 @@ def _validate(row: StaffRow, schools: dict, result: StaffImportResult, allowed: 
 
 def _check_duplicates(rows: list[StaffRow], result: StaffImportResult) -> None:
     seen: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
     for row in rows:
         email = row.values.get("email", "").lower()
         if email and email in seen:
             result.errors.append(f"Row {row.row_number}: email {email!r} is also on row {seen[email]}.")
         seen.setdefault(email, row.row_number)
+        staff_id = row.values.get("staff_id", "")
+        if staff_id and staff_id in seen_ids:
+            result.errors.append(f"Row {row.row_number}: staff ID {staff_id!r} is also on row {seen_ids[staff_id]}.")
+        seen_ids.setdefault(staff_id, row.row_number)
+
+
+def _check_matches(rows: list[StaffRow], people: list[dict], result: StaffImportResult) -> None:
+    """A row updates the person its staff ID (else its email) finds; that
+    email must not be someone else's, and no two rows may update one person."""
+    by_id: dict[str, Person] = {}
+    for person in Person.objects.filter(staff_id__in={v["staff_id"] for v in people if v["staff_id"]}):
+        by_id.setdefault(person.staff_id, person)  # as _save finds them: the first in order
+    by_email = {p.email.lower(): p for p in Person.objects.alias(lower=Lower("email"))
+                .filter(lower__in={v["email"] for v in people})}
+    updated: dict[int, int] = {}
+    for row, values in zip(rows, people, strict=True):
+        person = by_id.get(values["staff_id"]) if values["staff_id"] else None
+        owner = by_email.get(values["email"])
+        if person is not None and owner is not None and owner.pk != person.pk:
+            result.errors.append(f"Row {row.row_number}: staff ID {values['staff_id']!r} belongs to another "
+                                 f"person than email {values['email']!r} does.")
+        person = person or owner
+        if person is not None and person.pk in updated:
+            result.errors.append(f"Row {row.row_number}: this person is also on row {updated[person.pk]}.")
+        elif person is not None:
+            updated[person.pk] = row.row_number
 
 
 def _check_line_managers(rows: list[StaffRow], people: list[dict], result: StaffImportResult) -> None:

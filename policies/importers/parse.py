@@ -27,6 +27,15 @@ from policies.importers.word import read_docx
 _DETAILS_CAPTION = re.compile(
     r"^(?:document|version|policy|revision|review)\s+(?:control|history|information|details|record)s?:?$", re.IGNORECASE
 )
+# PolicyVersion.label holds 20 characters and is part of the version's address.
+LABEL_MAX_LENGTH = 20
+TITLE_MAX_LENGTH = 300  # Policy.title
+TITLE_TOO_LONG = "the title “{title}” is longer than 300 characters; the document should start with the policy's title"
+UNUSABLE_LABEL = (
+    "the version table's label “{label}” cannot be used: a version label is at most 20 characters, "
+    "without “/” (for example 2.1)"
+)
+REPEATED_LABEL = "version {label} is listed twice in the version table; each version should have one row"
 READERS: dict[str, Callable[[str, bytes], list[Block]]] = {
     ".docx": read_docx,
     ".md": read_markdown,
@@ -52,6 +61,8 @@ def parse_document(filename: str, data: bytes) -> ParsedPolicy:
     if found is None:
         raise DocumentError(filename, "no title found: the document should start with the policy's title")
     title_index, title, guessed = found
+    if len(title) > TITLE_MAX_LENGTH:
+        raise DocumentError(filename, TITLE_TOO_LONG.format(title=_shortened(title)))
     policy = ParsedPolicy(filename=filename, title=title)
     if guessed:
         policy.warnings.append(f"The title “{title}” was taken from the first line; check it.")
@@ -122,7 +133,14 @@ def _settle_versions(policy: ParsedPolicy, details: Details, versions: list[Pars
     newest = _newest(versions)
     policy.next_review = details.values.get("next_review") or (newest.next_review if newest else None)
     policy.next_review_on = read_date(policy.next_review)
+    seen: set[str] = set()
     for version in versions:
+        if version.version and (len(version.version) > LABEL_MAX_LENGTH or "/" in version.version):
+            raise DocumentError(policy.filename, UNUSABLE_LABEL.format(label=_shortened(version.version)))
+        if version.version in seen:
+            raise DocumentError(policy.filename, REPEATED_LABEL.format(label=version.version))
+        if version.version:
+            seen.add(version.version)
         if version.approved and version.approved_on is None:
             label = f"Version {version.version}" if version.version else "The approval"
             policy.warnings.append(f"{label}: “{version.approved}” is not a date the portal can read.")
@@ -130,6 +148,10 @@ def _settle_versions(policy: ParsedPolicy, details: Details, versions: list[Pars
             policy.warnings.append(f"Version label “{version.version}” is not a number.")
     if policy.next_review and policy.next_review_on is None:
         policy.warnings.append(f"Next review “{policy.next_review}” is not a date; set the review date by hand.")
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def _newest(versions: list[ParsedVersion]) -> ParsedVersion | None:
