@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint audit bench install migrate demo clean
+.PHONY: run test lint audit bench faults install migrate demo clean
 
 install: $(VENV)/.installed
 
@@ -34,6 +34,10 @@ test: install
 # Benchmarks: never part of `make test`. Figures are recorded in docs/performance.md.
 bench: install
 	$(BIN)/python bench/run.py
+
+# Fault scripts (Redis, worker, PostgreSQL, full disk): root, throwaway servers; see docs/faults.md.
+faults: install
+	faults/run_all.sh
 
 # ruff's S rules are bandit's checks; `make lint` fails on any of them.
 lint: install
