@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint audit bench faults install migrate demo clean
+.PHONY: run test lint audit bench faults load install migrate demo clean
 
 install: $(VENV)/.installed
 
@@ -34,6 +34,11 @@ test: install
 # Benchmarks: never part of `make test`. Figures are recorded in docs/performance.md.
 bench: install
 	$(BIN)/python bench/run.py
+
+# Load test: 200 staff sign within a minute while HR exports, gunicorn + PostgreSQL
+# (database policyportal_load, Redis DB 3). See "Load: inset day" in docs/performance.md.
+load: install
+	bench/load/run.sh
 
 # Fault scripts (Redis, worker, PostgreSQL, full disk): root, throwaway servers; see docs/faults.md.
 faults: install

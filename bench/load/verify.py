@@ -1,0 +1,118 @@
+"""After the inset-day load test: does the database agree with what locust saw?
+
+    python bench/load/verify.py --credentials /tmp/creds.json --results /tmp/signed.jsonl
+
+Checks, for every staff account the load test used (bench/load/prepare.py):
+- everyone signed (locust recorded a sign-off for each account: none missing);
+- exactly one SignOff per person who signed, the one locust was redirected
+  to, for the version it posted; none for anyone locust saw fail;
+- no duplicate (person, version, period) anywhere;
+- the obligation each signer signed is closed and points at the sign-off,
+  nothing is left open for that policy, and the other policy is still owed.
+Exits 1 and says what is wrong if anything is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.load.settings_load")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db.models import Count, Max, Min  # noqa: E402
+
+from acknowledgements.models import Obligation, SignOff  # noqa: E402
+from people.models import Person  # noqa: E402
+
+
+def verify(credentials: dict, results: list[dict]) -> list[str]:
+    problems: list[str] = []
+    emails = [s["email"] for s in credentials["staff"]]
+    recorded = Counter(r["email"] for r in results)
+    problems += [f"{email}: locust recorded {n} sign-offs" for email, n in recorded.items() if n > 1]
+    by_email = {r["email"]: r for r in results}
+    missing = [e for e in emails if e not in by_email]
+    if missing:
+        problems.append(f"{len(missing)} of {len(emails)} staff did not sign (first: {', '.join(missing[:5])})")
+    people = {p.email: p for p in Person.objects.filter(email__in=emails)}
+    sign_offs: dict[int, list[SignOff]] = {}
+    for sign_off in SignOff.objects.filter(person__in=people.values()).select_related("version__policy"):
+        sign_offs.setdefault(sign_off.person_id, []).append(sign_off)
+    obligations: dict[int, list[Obligation]] = {}
+    for obligation in Obligation.objects.filter(person__in=people.values()).select_related("policy"):
+        obligations.setdefault(obligation.person_id, []).append(obligation)
+    policies = set(credentials["policies"])
+    for email in emails:
+        person = people.get(email)
+        if person is None:
+            problems.append(f"{email}: no staff record")
+            continue
+        theirs, owed = sign_offs.get(person.pk, []), obligations.get(person.pk, [])
+        if {o.policy.slug for o in owed} != policies or len(owed) != len(policies):
+            problems.append(f"{email}: obligations {[(o.policy.slug, o.status) for o in owed]}")
+            continue
+        mine = by_email.get(email)
+        if mine is None:
+            if theirs:
+                problems.append(f"{email}: locust saw no sign-off but the database has {[s.pk for s in theirs]}")
+            continue
+        if len(theirs) != 1:
+            problems.append(f"{email}: {len(theirs)} sign-offs in the database ({[s.pk for s in theirs]})")
+            continue
+        sign_off = theirs[0]
+        if (sign_off.pk, sign_off.version_id, sign_off.version.policy.slug) != (
+                mine["sign_off"], mine["version"], mine["policy"]):
+            problems.append(f"{email}: database has sign-off {sign_off.pk} of {sign_off.version.policy.slug} "
+                            f"v{sign_off.version_id}, locust recorded {mine}")
+        for obligation in owed:
+            if obligation.policy.slug == mine["policy"]:
+                if obligation.status != Obligation.Status.SIGNED or obligation.sign_off_id != sign_off.pk:
+                    problems.append(f"{email}: {obligation.policy.slug} obligation {obligation.status}, "
+                                    f"sign_off {obligation.sign_off_id}, expected signed by {sign_off.pk}")
+            elif obligation.status != Obligation.Status.OUTSTANDING:
+                problems.append(f"{email}: {obligation.policy.slug} (not signed) is {obligation.status}")
+    doubled = (SignOff.objects.values("person", "version", "period").annotate(n=Count("pk")).filter(n__gt=1)
+               .count())
+    if doubled:
+        problems.append(f"{doubled} (person, version, period) have more than one sign-off")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--credentials", required=True)
+    parser.add_argument("--results", required=True)
+    args = parser.parse_args()
+    credentials = json.loads(Path(args.credentials).read_text(encoding="utf-8"))
+    results_path = Path(args.results)
+    lines = results_path.read_text(encoding="utf-8").splitlines() if results_path.exists() else []
+    results = [json.loads(line) for line in lines if line.strip()]
+    problems = verify(credentials, results)
+    staff = len(credentials["staff"])
+    theirs = SignOff.objects.filter(person__email__in=[s["email"] for s in credentials["staff"]])
+    span = theirs.aggregate(first=Min("signed_at"), last=Max("signed_at"))
+    print(f"verify: {staff} staff, locust recorded {len(results)} sign-offs, database has {theirs.count()}")
+    if span["first"]:
+        print(f"verify: signed from {span['first']:%H:%M:%S} to {span['last']:%H:%M:%S} UTC, "
+              f"{(span['last'] - span['first']).total_seconds():.0f} s")
+    for problem in problems[:50]:
+        print(f"  PROBLEM {problem}")
+    if problems:
+        print(f"verify: FAILED ({len(problems)} problems)")
+        return 1
+    print("verify: ok: one sign-off per staff member, none missing, none doubled, their obligations closed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
