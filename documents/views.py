@@ -55,6 +55,13 @@ def public_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return _served(policy.current_version, request)
 
 
+# The waiting page refreshes every 3 seconds; after about two minutes the pack
+# has failed (a full disk, a worker down), and the page says so instead.
+PACK_REFRESH_SECONDS = 3
+PACK_GIVE_UP_AFTER = 40
+PACK_REQUEUE_EVERY = 10
+
+
 def my_pack(request: HttpRequest) -> HttpResponse:
     """The policies I must sign, in one PDF. Built by the worker; this page
     waits for it (refreshing itself) unless it is already built."""
@@ -65,16 +72,29 @@ def my_pack(request: HttpRequest) -> HttpResponse:
     path = rendering.pack_path(person, owed)
     if path.exists():
         return _pdf(path, "policies-to-sign.pdf")
-    try:
-        tasks.build_pack.delay(person.pk)
-    except Exception:  # broker down: build it here rather than fail
-        log.warning("broker unavailable; building the pack in the request")
+    attempt = _attempt(request)
+    if attempt >= PACK_GIVE_UP_AFTER:
+        return render(request, "documents/pack_failed.html", {"count": len(owed)}, status=503)
+    if attempt % PACK_REQUEUE_EVERY == 0:  # one task, asked again now and then in case it was lost
         try:
-            path = rendering.build_pack(person, owed)
-        except rendering.PdfError as error:  # a full disk: say so, as a single policy's PDF does
-            return render(request, "documents/unavailable.html", {"message": str(error)}, status=503)
-        return _pdf(path, "policies-to-sign.pdf")
-    return render(request, "documents/preparing.html", {"count": len(owed)})
+            tasks.build_pack.delay(person.pk)
+        except Exception:  # broker down: build it here rather than fail
+            log.warning("broker unavailable; building the pack in the request")
+            try:
+                path = rendering.build_pack(person, owed)
+            except rendering.PdfError as error:  # a full disk: say so, as a single policy's PDF does
+                return render(request, "documents/unavailable.html", {"message": str(error)}, status=503)
+            return _pdf(path, "policies-to-sign.pdf")
+    return render(request, "documents/preparing.html", {
+        "count": len(owed), "refresh": PACK_REFRESH_SECONDS, "next_attempt": attempt + 1,
+    })
+
+
+def _attempt(request: HttpRequest) -> int:
+    try:
+        return max(0, min(int(request.GET.get("attempt", 0)), PACK_GIVE_UP_AFTER))
+    except ValueError:
+        return 0
 
 
 def my_record(request: HttpRequest) -> HttpResponse:

@@ -70,3 +70,17 @@ def test_hr_downloads_a_record_only_for_their_school(world, signed_in):
 def test_staff_cannot_download_someone_elses_record(world, signed_in):
     other = PersonFactory(schools=[world.north])
     assert signed_in(world.staff).get(reverse("documents:person_record", args=[other.pk])).status_code == 403
+
+
+def test_the_waiting_page_asks_the_worker_once_then_gives_up_saying_so(world, signed_in, owed, monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.build_pack, "delay", lambda person_id: queued.append(person_id))
+    client = signed_in(world.staff)
+    pages = [client.get(reverse("documents:my_pack"), {"attempt": n}) for n in range(5)]
+    assert queued == [world.staff.pk]  # not a new task on every refresh
+    assert 'content="3;url=?attempt=5"' in pages[-1].content.decode()
+    failed = client.get(reverse("documents:my_pack"), {"attempt": 40})
+    assert failed.status_code == 503
+    page = failed.content.decode()
+    assert "could not be made just now" in page and "http-equiv" not in page
+    assert client.get(reverse("documents:my_pack"), {"attempt": "nonsense"}).status_code == 200
