@@ -100,7 +100,11 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_in": str(BASE_DIR / ".broker"), "data_folder_out": str(BASE_DIR / ".broker"),
-    "visibility_timeout": 3600,
+    # How long Redis holds a task taken by a worker that then died before it is
+    # handed to another. Longer than any task runs (a reminder run for 20,000
+    # staff: about a minute); and a task redelivered while still running is
+    # harmless (runs are serialised and every reminder keyed).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
