@@ -5,9 +5,9 @@ in docs/faults.md).
 - STATIC_ROOT: the run's own temporary folder (collectstatic writes there), so
   the scripts never touch the checkout's staticfiles/.
 - EMAIL_BACKEND: FAULTS_EMAIL_BACKEND, to slow sending down (faults.slow_email).
-- Broker visibility timeout: FAULTS_VISIBILITY_TIMEOUT seconds instead of one
-  hour, so a message held by a worker killed with SIGKILL comes back within the
-  run (with production's value it comes back after an hour).
+- Broker visibility timeout: FAULTS_VISIBILITY_TIMEOUT seconds instead of 15
+  minutes, so a message held by a worker killed with SIGKILL comes back within
+  the run (with production's value it comes back after 15 minutes).
 """
 
 from portal.settings_production import *  # noqa: F403

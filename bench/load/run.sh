@@ -23,7 +23,7 @@ export STAFF_LOGIN=${STAFF_LOGIN:-link}
 export THINK_MIN=${THINK_MIN:-1} THINK_MAX=${THINK_MAX:-3}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/policy-portal-load.XXXXXX")
-export DJANGO_SETTINGS_MODULE=bench.load.settings_load   # portal.settings_production + STATIC_ROOT from env
+export DJANGO_SETTINGS_MODULE=portal.settings_production   # unchanged; STATIC_ROOT and MEDIA_ROOT from env below
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
 export REDIS_URL=redis://127.0.0.1:6379/3
 export SECRET_KEY
