@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.load.settings_load")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings_production")
 
 import django  # noqa: E402
 
