@@ -27,3 +27,17 @@ def test_the_pack_page_waits_for_the_worker(page, world, monkeypatch):
     page.get_by_role("link", name="Download all of them as one PDF").click()
     expect(page.get_by_role("heading", name="Preparing your pack")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Your 1 policy is being put into one PDF")
+
+
+def test_the_pack_page_refreshes_itself_and_in_the_end_says_the_pack_failed(page, world, monkeypatch):
+    from documents import views
+
+    sign_off_rule(published_policy(title="Email Policy"))
+    monkeypatch.setattr(tasks.build_pack, "delay", lambda person_id: None)  # a worker that never answers
+    monkeypatch.setattr(views, "PACK_REFRESH_SECONDS", 0)
+    monkeypatch.setattr(views, "PACK_GIVE_UP_AFTER", 3)
+    sign_in(page, "staff@school.example", world.password)
+    page.get_by_role("link", name="Download all of them as one PDF").click()
+    expect(page.get_by_role("heading", name="Your pack could not be made just now")).to_be_visible()
+    page.get_by_role("link", name="My policies").last.click()
+    expect(page.get_by_role("heading", name="My policies")).to_be_visible()
