@@ -94,7 +94,9 @@ def import_staff_csv(
     schools = _school_lookup()
     people = [_validate(row, schools, result, allowed_schools) for row in rows]
     _check_duplicates(rows, result)
-    _check_matches(rows, people, result)
+    matched = _check_matches(rows, people, result)
+    if allowed_schools is not None:
+        _check_scope(rows, matched, allowed_schools, result)
     _check_line_managers(rows, people, result)
     if result.errors:
         return result
@@ -257,15 +259,17 @@ def _check_duplicates(rows: list[StaffRow], result: StaffImportResult) -> None:
         seen_ids.setdefault(staff_id, row.row_number)
 
 
-def _check_matches(rows: list[StaffRow], people: list[dict], result: StaffImportResult) -> None:
+def _check_matches(rows: list[StaffRow], people: list[dict], result: StaffImportResult) -> list[Person | None]:
     """A row updates the person its staff ID (else its email) finds; that
-    email must not be someone else's, and no two rows may update one person."""
+    email must not be someone else's, and no two rows may update one person.
+    Returns the person each row updates (None for a new one)."""
     by_id: dict[str, Person] = {}
     for person in Person.objects.filter(staff_id__in={v["staff_id"] for v in people if v["staff_id"]}):
         by_id.setdefault(person.staff_id, person)  # as _save finds them: the first in order
     by_email = {p.email.lower(): p for p in Person.objects.alias(lower=Lower("email"))
                 .filter(lower__in={v["email"] for v in people})}
     updated: dict[int, int] = {}
+    matched: list[Person | None] = []
     for row, values in zip(rows, people, strict=True):
         person = by_id.get(values["staff_id"]) if values["staff_id"] else None
         owner = by_email.get(values["email"])
@@ -273,10 +277,29 @@ def _check_matches(rows: list[StaffRow], people: list[dict], result: StaffImport
             result.errors.append(f"Row {row.row_number}: staff ID {values['staff_id']!r} belongs to another "
                                  f"person than email {values['email']!r} does.")
         person = person or owner
+        matched.append(person)
         if person is not None and person.pk in updated:
             result.errors.append(f"Row {row.row_number}: this person is also on row {updated[person.pk]}.")
         elif person is not None:
             updated[person.pk] = row.row_number
+    return matched
+
+
+def _check_scope(rows: list[StaffRow], matched: list[Person | None], allowed: list[Organisation],
+                 result: StaffImportResult) -> None:
+    """A school's HR may update only people who work at its own schools alone:
+    the import replaces a person's schools, so anyone also on another school's
+    staff list is for trust HR to change."""
+    allowed_pks = {org.pk for org in allowed}
+    existing = [person.pk for person in matched if person is not None]
+    schools_of: dict[int, set[int]] = {}
+    for person_pk, school_pk in Person.schools.through.objects.filter(person_id__in=existing).values_list(
+            "person_id", "organisation_id"):
+        schools_of.setdefault(person_pk, set()).add(school_pk)
+    for row, person in zip(rows, matched, strict=True):
+        if person is not None and not schools_of.get(person.pk, set()) <= allowed_pks:
+            result.errors.append(f"Row {row.row_number}: this person is on another school's staff list; "
+                                 "trust HR can change their record.")
 
 
 def _check_line_managers(rows: list[StaffRow], people: list[dict], result: StaffImportResult) -> None:

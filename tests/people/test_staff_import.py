@@ -97,6 +97,20 @@ def test_a_schools_hr_cannot_import_another_schools_staff(world):
     assert result.errors == ["Row 2: school 'South Academy' is not one whose staff you manage."]
 
 
+def test_a_schools_hr_cannot_take_over_another_schools_person(world):
+    from tests.factories import PersonFactory
+
+    southerner = PersonFactory(first_name="Sue", email="sue@school.example", schools=[world.south])
+    result = import_staff_csv(csv("Sue,Moved,sue@school.example,North Primary,Teacher,01/09/2025,"),
+                              allowed_schools=[world.north])
+    assert result.errors == ["Row 2: this person is on another school's staff list; trust HR can change their record."]
+    southerner.refresh_from_db()
+    assert southerner.last_name != "Moved" and list(southerner.schools.all()) == [world.south]
+    trust_wide = import_staff_csv(csv("Sue,Moved,sue@school.example,North Primary,Teacher,01/09/2025,"),
+                                  allowed_schools=[world.trust, world.north, world.south])
+    assert trust_wide.ok
+
+
 def test_a_new_starter_owes_their_pack_at_once(world):
     sign_off_rule(published_policy(title="Email Policy", organisation=world.trust))
     import_staff_csv(csv("Ann,Lee,ann.lee@school.example,North Primary,Teacher,01/12/2026,Teacher"))
