@@ -28,7 +28,7 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("gunicorn")
     port = free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}},
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
         "DJANGO_SETTINGS_MODULE": "portal.settings_production",
         "SECRET_KEY": "gunicorn-test-" + "k" * 50, "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}", "STATIC_ROOT": str(tmp / "static"),
