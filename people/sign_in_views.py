@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -22,3 +24,19 @@ def request_sign_in_link(request: HttpRequest) -> HttpResponse:
         messages.info(request, LINK_SENT.format(email=email, days=link_days()))
         return redirect("login")
     return render(request, "registration/request_link.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def set_password(request: HttpRequest) -> HttpResponse:
+    """Set a password (someone who signed in by link or SSO has none) or change
+    it. Django's password validators apply: length, common passwords, all
+    digits, too like the email."""
+    has_password = request.user.has_usable_password()
+    form_class = PasswordChangeForm if has_password else SetPasswordForm
+    form = form_class(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)  # stay signed in here; other sessions end
+        messages.success(request, "Your password is set. Use it with your work email to sign in.")
+        return redirect("home")
+    return render(request, "registration/set_password.html", {"form": form, "has_password": has_password})

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from sesame.views import LoginView as SignInLinkView
 
-from people.sign_in_views import request_sign_in_link
+from people.sign_in_views import request_sign_in_link, set_password
 from portal import health, views
 
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/link/", login_not_required(SignInLinkView.as_view()), name="sign_in_link"),
     path("accounts/link/request/", request_sign_in_link, name="request_sign_in_link"),
+    path("accounts/password/", set_password, name="set_password"),
     # django-allauth serves only single sign-on (SOCIALACCOUNT_ONLY). Its error
     # page is for people who could not sign in, so it cannot require sign-in.
     path("accounts/3rdparty/login/error/", login_not_required(sso_login_error), name="socialaccount_login_error"),

@@ -172,6 +172,7 @@ MATRIX: list[Case] = [
          query="?{token}"),
     Case("sign_in_link", expect((), otherwise=DENIED, anonymous=DENIED), variant="bad-token", query="?token=forged"),
     *both("request_sign_in_link", expect(EVERYONE), data=lambda w: {"email": w.staff_north.email}),
+    *both("set_password", expect(SIGNED_IN)),  # one's own password only; an empty post is refused by the form
     # allauth's pages (it serves only single sign-on here)
     Case("account_login", expect(EVERYONE)),
     Case("account_logout", expect(SIGNED_IN), method="POST"),
