@@ -9,8 +9,18 @@ from types import SimpleNamespace
 
 import pytest
 
+from approvals.models import CommitteeMember
 from people.models import Role, StaffGroup
-from tests.factories import PASSWORD, PersonFactory, RoleFactory, SchoolFactory, TrustFactory, UserFactory
+from policies.models import Committee
+from tests.factories import (
+    PASSWORD,
+    CommitteeFactory,
+    PersonFactory,
+    RoleFactory,
+    SchoolFactory,
+    TrustFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +74,30 @@ def world(db):
         trust=trust, north=north, south=south, staff=staff, school_hr=school_hr, trust_hr=trust_hr,
         governance=governance, owner=owner, outsider=outsider, password=PASSWORD,
     )
+
+
+@pytest.fixture
+def board(world):
+    """A committee that decides by members' votes (quorum 2 of 3)."""
+    committee = CommitteeFactory(name="Trust Board", organisation=world.trust, quorum=2)
+    members = [PersonFactory(first_name=name, last_name="Trustee", staff_group=StaffGroup.TRUSTEE,
+                             email=f"{name.lower()}@board.example", schools=[world.trust])
+               for name in ("Tara", "Tom", "Tess")]
+    for member in members:
+        CommitteeMember.objects.create(committee=committee, person=member)
+    committee.trustees = members
+    return committee
+
+
+@pytest.fixture
+def igg(world):
+    """A committee whose clerk records the meeting's decision."""
+    committee = CommitteeFactory(name="Information Governance Group", short_name="IGG", organisation=world.trust,
+                                 decision_mode=Committee.DecisionMode.CLERK)
+    clerk = PersonFactory(first_name="Clara", last_name="Clerk", email="clerk@school.example", schools=[world.trust])
+    CommitteeMember.objects.create(committee=committee, person=clerk, role=CommitteeMember.Role.CLERK)
+    committee.clerk = clerk
+    return committee
 
 
 @pytest.fixture

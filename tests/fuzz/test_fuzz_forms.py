@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 from acknowledgements.forms import PaperSignOffForm, SignForm
 from approvals import services as approval_services
 from approvals.forms import DraftForm, MeetingDecisionForm, SubmitForm, VoteForm
-from approvals.models import CommitteeMember, Submission, Vote
-from people.models import StaffGroup
-from policies.models import Committee, PolicyVersion
-from tests.factories import CommitteeFactory, PersonFactory, published_policy, sign_off_rule
+from approvals.models import Submission, Vote
+from policies.models import PolicyVersion
+from tests.factories import published_policy, sign_off_rule
 from tests.fuzz.conftest import rolled_back, row_counts
 
 OK_STATUSES = {200, 302, 400, 403, 404}
@@ -46,27 +45,6 @@ def form_data(post: dict) -> MultiValueDict:
 def posts(fields: dict) -> st.SearchStrategy[dict]:
     """A post with each field present (with any value) or missing."""
     return st.fixed_dictionaries({}, optional=fields)
-
-
-@pytest.fixture
-def board(world):
-    committee = CommitteeFactory(name="Trust Board", organisation=world.trust, quorum=2)
-    members = [PersonFactory(first_name=name, last_name="Trustee", staff_group=StaffGroup.TRUSTEE,
-                             email=f"{name.lower()}@board.example", schools=[world.trust]) for name in ("Tara", "Tom")]
-    for member in members:
-        CommitteeMember.objects.create(committee=committee, person=member)
-    committee.trustees = members
-    return committee
-
-
-@pytest.fixture
-def igg(world):
-    committee = CommitteeFactory(name="Information Governance Group", short_name="IGG", organisation=world.trust,
-                                 decision_mode=Committee.DecisionMode.CLERK)
-    clerk = PersonFactory(first_name="Clara", last_name="Clerk", email="clerk@school.example", schools=[world.trust])
-    CommitteeMember.objects.create(committee=committee, person=clerk, role=CommitteeMember.Role.CLERK)
-    committee.clerk = clerk
-    return committee
 
 
 @pytest.fixture
