@@ -13,7 +13,7 @@
 # exactly once (messages counted in the file backend's folder).
 #
 # A message held by a worker killed outright only returns to the queue after
-# the broker's visibility timeout: one hour in production, shortened here to
+# the broker's visibility timeout: 15 minutes in production, shortened here to
 # FAULTS_VISIBILITY_TIMEOUT s. Emails a killed worker left "being sent" return
 # to the queue after EMAIL_SENDING_TIMEOUT_MINUTES (15 in production, 1 here)
 # at the next deliver_pending (every 5 minutes from beat; enqueued by hand here).
