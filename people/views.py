@@ -3,6 +3,8 @@ staff CSV import."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -10,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -33,30 +36,60 @@ def _require_hr(request: HttpRequest) -> None:
         raise PermissionDenied(permissions.PEOPLE_DENIED)
 
 
+# The name or email HR searches for is personal data, so it never goes in a
+# URL (where browser history, proxies and logs keep it): the search form is
+# posted, the words are kept in the session, and the page's URL says only
+# "searched" along with the school and leaver filters.
+STAFF_SEARCH = "people.staff_search"
+
+
+@require_http_methods(["GET", "POST"])
 def people_list(request: HttpRequest) -> HttpResponse:
     _require_hr(request)
-    schools = permissions.schools_managed_by(request.user)
-    form = PeopleFilterForm(request.GET or None, schools=[s for s in schools if not s.is_trust])
-    people = permissions.people_visible_to(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        for word in data["q"].split():
-            people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                                   | Q(email__icontains=word))
-        if data["school"]:
-            people = people.filter(schools__slug=data["school"])
-        if not data["include_leavers"]:
-            people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=timezone.localdate()))
+    schools = [s for s in permissions.schools_managed_by(request.user) if not s.is_trust]
+    if request.method == "POST":
+        form = PeopleFilterForm(request.POST, schools=schools)
+        if form.is_valid():
+            return _redirect_to_search(request, form.cleaned_data)
     else:
-        people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=timezone.localdate()))
+        data = request.GET.copy()
+        if "searched" in data:
+            data["q"] = request.session.get(STAFF_SEARCH, "")
+        else:
+            request.session.pop(STAFF_SEARCH, None)
+        form = PeopleFilterForm(data or None, schools=schools)
+    people = _filtered_people(request.user, form)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(request, "people/people_list.html", {"form": form, "page": page})
+
+
+def _redirect_to_search(request: HttpRequest, data: dict) -> HttpResponse:
+    request.session[STAFF_SEARCH] = data["q"]
+    params = {"searched": "1"} if data["q"] else {}
+    if data["school"]:
+        params["school"] = data["school"]
+    if data["include_leavers"]:
+        params["include_leavers"] = "on"
+    return redirect(f"{reverse('people:list')}?{urlencode(params)}" if params else reverse("people:list"))
+
+
+def _filtered_people(user, form: PeopleFilterForm):
+    people = permissions.people_visible_to(user)
     today = timezone.localdate()
-    people = people.annotate(
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {"q": "", "school": "",
+                                                                         "include_leavers": False}
+    for word in data["q"].split():
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                               | Q(email__icontains=word))
+    if data["school"]:
+        people = people.filter(schools__slug=data["school"])
+    if not data["include_leavers"]:
+        people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
+    return people.annotate(
         owed=Count("obligations", filter=Q(obligations__status=Obligation.Status.OUTSTANDING), distinct=True),
         overdue=Count("obligations", filter=Q(obligations__status=Obligation.Status.OUTSTANDING,
                                               obligations__due_on__lt=today), distinct=True),
     ).order_by("last_name", "first_name").prefetch_related("schools")
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
-    return render(request, "people/people_list.html", {"form": form, "page": page})
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
