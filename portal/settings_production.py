@@ -43,3 +43,6 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact_request"]},
     },
 }
+# The Celery worker and beat log through the same JSON configuration instead
+# of Celery's own plain-text format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
