@@ -52,6 +52,11 @@ class PolicyUploadForm(forms.Form):
         help_text="The trust for a trust-wide policy, or the one school it belongs to.",
     )
 
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations.order_by("kind", "name")
+
     def clean_document(self):
         document = self.cleaned_data["document"]
         if Path(document.name).suffix.lower() not in ACCEPTED_EXTENSIONS:

@@ -3,11 +3,14 @@ here; nothing else decides."""
 
 from __future__ import annotations
 
-from people.models import Role, User
+from django.db.models import Q, QuerySet
+
+from people.models import Organisation, Role, RoleAssignment, User
 from people.selectors import has_role, person_for_user
 from policies.models import Policy
 
 IMPORT_DENIED = "Only policy owners and governance leads can import policies."
+IMPORT_ELSEWHERE_DENIED = "You can import policies only for your own school or trust."
 
 
 def can_import_policies(user: User) -> bool:
@@ -18,6 +21,19 @@ def can_import_policies(user: User) -> bool:
         return True
     person = person_for_user(user)
     return person is not None and Policy.objects.filter(owner=person).exists()
+
+
+def organisations_for_import(user: User) -> QuerySet[Organisation]:
+    """Where the user may import policies: the organisations they work in or
+    hold the governance role at; a trust brings its schools."""
+    if user.is_superuser:
+        return Organisation.objects.all()
+    person = person_for_user(user)
+    if person is None or not can_import_policies(user):
+        return Organisation.objects.none()
+    own = set(person.schools.values_list("pk", flat=True)) | set(
+        RoleAssignment.objects.filter(person=person, role=Role.GOVERNANCE_LEAD).values_list("organisation", flat=True))
+    return Organisation.objects.filter(Q(pk__in=own) | Q(trust__in=own))
 
 
 def can_see_unpublished(user: User, policy: Policy) -> bool:

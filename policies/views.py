@@ -80,8 +80,9 @@ def import_document(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(permissions.IMPORT_DENIED)
     if request.method == "POST" and "payload" in request.POST:
         return _confirm_import(request)
-    form = PolicyUploadForm(request.POST or None, request.FILES or None,
-                            initial={"organisation": Organisation.objects.filter(kind="trust").first()})
+    allowed = permissions.organisations_for_import(request.user)
+    form = PolicyUploadForm(request.POST or None, request.FILES or None, organisations=allowed,
+                            initial={"organisation": allowed.filter(kind="trust").first() or allowed.first()})
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["document"]
         organisation = form.cleaned_data["organisation"]
@@ -112,6 +113,8 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
     except (previews.PreviewInvalid, Organisation.DoesNotExist):
         messages.error(request, previews.PREVIEW_INVALID)
         return redirect("policies:import")
+    if not permissions.organisations_for_import(request.user).filter(pk=organisation.pk).exists():
+        raise PermissionDenied(permissions.IMPORT_ELSEWHERE_DENIED)
     matched = Policy.objects.filter(organisation=organisation, title__iexact=parsed.title).first()
     if matched and not (request.user.is_superuser or can_edit_drafts(request.user, matched)):
         raise PermissionDenied(EDIT_DENIED)  # importing publishes a new version of the matched policy

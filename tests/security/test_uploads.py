@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from people.models import Person
 from policies.models import Policy, PolicyVersion
+from tests.factories import PersonFactory, published_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,33 @@ def test_a_huge_form_post_is_refused_before_it_is_read(world, signed_in, setting
     client.raise_request_exception = False
     response = client.post("/accounts/link/request/", {"email": "x" * 20_000})
     assert response.status_code == 400
+
+
+def test_a_schools_policy_owner_imports_only_for_their_school(world, signed_in):
+    owner = PersonFactory(first_name="Nia", last_name="North", schools=[world.north])
+    published_policy(title="North Behaviour Policy", organisation=world.north, owner=owner)
+    client = signed_in(owner)
+    page = client.get("/policies/import/").content.decode()
+    assert "North Primary" in page and "South Academy" not in page and "Test Learning Trust" not in page
+    response = upload(client, "south.md", b"# South Policy\n\n## 1. Purpose\n\n1.1 Text.\n", world.south)
+    assert "Select a valid choice" in response.content.decode()
+    assert not Policy.objects.filter(organisation=world.south).exists()
+
+
+def test_a_forged_confirmation_for_another_school_is_refused(world, signed_in):
+    from policies import previews
+    from policies.importers import parse_document
+
+    owner = PersonFactory(first_name="Nia", last_name="North", schools=[world.north])
+    published_policy(title="North Behaviour Policy", organisation=world.north, owner=owner)
+    parsed = parse_document("south.md", b"# South Policy\n\n## 1. Purpose\n\n1.1 Text.\n")
+    payload = previews.sign_preview(parsed, organisation_id=world.south.pk)
+    response = signed_in(owner).post("/policies/import/", {"payload": payload})
+    assert response.status_code == 403
+    assert "only for your own school or trust" in response.content.decode()
+    assert not Policy.objects.filter(organisation=world.south).exists()
+
+
+def test_trust_governance_imports_for_the_trust_and_every_school(world, signed_in):
+    page = signed_in(world.governance).get("/policies/import/").content.decode()
+    assert "Test Learning Trust" in page and "North Primary" in page and "South Academy" in page
