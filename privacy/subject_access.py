@@ -4,11 +4,13 @@ as one JSON document a data protection officer can send on (UK GDPR, Art. 15).""
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from allauth.socialaccount.models import SocialAccount
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from acknowledgements.models import Obligation, SignOff
@@ -56,6 +58,14 @@ def subject_access_export(person: Person) -> dict[str, Any]:
         "privacy_events": [{"kind": e.get_kind_display(), "at": _when(e.at)}
                            for e in PrivacyEvent.objects.filter(person=person).order_by("at")],
     }
+
+
+def export_for_release(person: Person, *, by=None) -> str:
+    """The export as the JSON text to hand over, with the release logged: the
+    trust must be able to show whose data it gave out, when and by whom."""
+    text = json.dumps(subject_access_export(person), indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
+    PrivacyEvent.objects.create(kind=PrivacyEvent.Kind.SUBJECT_ACCESS, person=person, performed_by=by)
+    return text
 
 
 def _person(person: Person) -> dict[str, Any]:

@@ -3,10 +3,7 @@ themselves ("Download my data")."""
 
 from __future__ import annotations
 
-import json
-
 from django.core.exceptions import PermissionDenied
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,19 +12,15 @@ from django.views.decorators.http import require_GET
 from people import permissions
 from people.models import Person
 from people.selectors import person_for_user
-from privacy.models import PrivacyEvent
-from privacy.subject_access import subject_access_export
+from privacy.subject_access import export_for_release
 
 NOT_YOURS = "Only HR for this person's school can export their data."
 
 
 def _download(request: HttpRequest, person: Person) -> HttpResponse:
-    export = subject_access_export(person)
-    PrivacyEvent.objects.create(kind=PrivacyEvent.Kind.SUBJECT_ACCESS, person=person, performed_by=request.user)
     # The file name carries the record number, never the name: file names end up in logs and download folders.
     filename = f"subject-access-{person.pk}-{timezone.localdate():%Y-%m-%d}.json"
-    response = HttpResponse(json.dumps(export, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder),
-                            content_type="application/json; charset=utf-8")
+    response = HttpResponse(export_for_release(person, by=request.user), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
@@ -38,7 +31,7 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.is_hr(request.user):
         raise PermissionDenied(permissions.PEOPLE_DENIED)
     person = get_object_or_404(Person, pk=pk)
-    if not permissions.people_visible_to(request.user).filter(pk=person.pk).exists():
+    if not permissions.can_view_person(request.user, person):
         raise PermissionDenied(NOT_YOURS)
     return _download(request, person)
 

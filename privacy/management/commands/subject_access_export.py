@@ -1,14 +1,11 @@
 """Write a person's subject access export to a file (the HR page offers the same)."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.core.serializers.json import DjangoJSONEncoder
 
 from people.models import Person
-from privacy.models import PrivacyEvent
-from privacy.subject_access import subject_access_export
+from privacy.subject_access import export_for_release
 
 
 class Command(BaseCommand):
@@ -24,7 +21,5 @@ class Command(BaseCommand):
             record = Person.objects.get(**lookup)
         except Person.DoesNotExist as missing:
             raise CommandError(f"No staff record matches {person!r}.") from missing
-        export = subject_access_export(record)
-        output.write_text(json.dumps(export, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder), encoding="utf-8")
-        PrivacyEvent.objects.create(kind=PrivacyEvent.Kind.SUBJECT_ACCESS, person=record)
+        output.write_text(export_for_release(record), encoding="utf-8")
         self.stdout.write(f"Wrote the export for person #{record.pk} to {output}.")
