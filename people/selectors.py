@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from people.models import Organisation, Person, Role, RoleAssignment, User
@@ -31,3 +34,22 @@ def has_role(user: User, role: Role, organisation: Organisation | None = None) -
     if organisation is None:
         return roles.exists()
     return roles.filter(organisation__in=[organisation.pk, organisation.the_trust.pk]).exists()
+
+
+def staff_list(people: QuerySet[Person], *, search: str, school_slug: str, include_leavers: bool,
+               today: datetime.date) -> QuerySet[Person]:
+    """HR's staff list: every word of the search in a name or email, one
+    school or all, leavers or not, with the sign-offs each person owes."""
+    from acknowledgements.models import Obligation  # acknowledgements builds on people
+
+    for word in search.split():
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
+    if school_slug:
+        people = people.filter(schools__slug=school_slug)
+    if not include_leavers:
+        people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
+    outstanding = Q(obligations__status=Obligation.Status.OUTSTANDING)
+    return people.annotate(
+        owed=Count("obligations", filter=outstanding, distinct=True),
+        overdue=Count("obligations", filter=outstanding & Q(obligations__due_on__lt=today), distinct=True),
+    ).order_by("last_name", "first_name").prefetch_related("schools")

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,8 +18,8 @@ from django.views.decorators.http import require_http_methods
 from acknowledgements import selectors as sign_off_selectors
 from acknowledgements import services as sign_off_services
 from acknowledgements.forms import PaperSignOffForm
-from acknowledgements.models import Obligation, SignOff
-from people import permissions
+from acknowledgements.models import SignOff
+from people import permissions, selectors
 from people.forms import ConfirmStaffImportForm, PeopleFilterForm, StaffCsvForm
 from people.models import Person
 from people.sign_in import send_sign_in_link
@@ -74,22 +73,11 @@ def _redirect_to_search(request: HttpRequest, data: dict) -> HttpResponse:
 
 
 def _filtered_people(user, form: PeopleFilterForm):
-    people = permissions.people_visible_to(user)
-    today = timezone.localdate()
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {"q": "", "school": "",
-                                                                         "include_leavers": False}
-    for word in data["q"].split():
-        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                               | Q(email__icontains=word))
-    if data["school"]:
-        people = people.filter(schools__slug=data["school"])
-    if not data["include_leavers"]:
-        people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
-    return people.annotate(
-        owed=Count("obligations", filter=Q(obligations__status=Obligation.Status.OUTSTANDING), distinct=True),
-        overdue=Count("obligations", filter=Q(obligations__status=Obligation.Status.OUTSTANDING,
-                                              obligations__due_on__lt=today), distinct=True),
-    ).order_by("last_name", "first_name").prefetch_related("schools")
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return selectors.staff_list(
+        permissions.people_visible_to(user), search=data.get("q", ""), school_slug=data.get("school", ""),
+        include_leavers=data.get("include_leavers", False), today=timezone.localdate(),
+    )
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
