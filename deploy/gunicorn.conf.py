@@ -5,6 +5,8 @@ Every value can be set from the environment so one file serves every host.
 
 import os
 
+from portal.logging import JSON_FORMATTER
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: requests are short database round trips; PDFs and exports stream.
 workers = int(os.environ.get("GUNICORN_WORKERS", (os.cpu_count() or 1) * 2 + 1))
@@ -32,11 +34,7 @@ access_log_format = (
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {
-        "()": "pythonjsonlogger.json.JsonFormatter",
-        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-    }},
+    "formatters": {"json": JSON_FORMATTER},
     "handlers": {"error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
     "loggers": {"gunicorn.error": {"handlers": ["error_console"], "level": loglevel.upper(), "propagate": False}},
     # Django configures its own loggers (portal.settings_production) when the app loads.
