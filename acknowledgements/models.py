@@ -93,6 +93,14 @@ class SignOff(models.Model):
     note = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
+    # How the session that signed began. A session opened by an emailed link is
+    # weaker evidence than a password or SSO: the link went to whoever holds
+    # the mailbox, so the record says so.
+    session_began_with = models.CharField(
+        max_length=20, blank=True,
+        choices=[("password", "Password"), ("link", "Emailed sign-in link"), ("sso", "Single sign-on")],
+        help_text="How the signer's session began; empty for paper forms and older records.",
+    )
 
     objects = SignOffQuerySet.as_manager()
 

@@ -193,6 +193,12 @@ class PolicyVersion(models.Model):
         SUPERSEDED = "superseded", "Superseded"
         REJECTED = "rejected", "Rejected"
 
+    # An imported row's approval is what the document claims, not a decision
+    # the portal saw; the version table and timeline must say which is which.
+    class Provenance(models.TextChoices):
+        PORTAL = "portal", "Approved in the portal"
+        IMPORTED = "imported", "Imported, approval as stated in the document"
+
     OPEN_STATUSES = frozenset({Status.DRAFT, Status.AWAITING_APPROVAL})
 
     # Once approved, only the lifecycle moves on (approved -> published ->
@@ -201,7 +207,7 @@ class PolicyVersion(models.Model):
     LOCKED_FIELDS = (
         "policy_id", "label", "body", "reason", "author", "approved_on", "approved_text",
         "committee_id", "approved_by_text", "effective_on", "next_review_on", "next_review_text", "is_major",
-        "content_hash", "review_cycle_months", "audiences",
+        "content_hash", "review_cycle_months", "audiences", "provenance",
     )
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="versions")
@@ -238,6 +244,7 @@ class PolicyVersion(models.Model):
     )
     superseded_on = models.DateField(null=True, blank=True)
     source_filename = models.CharField(max_length=255, blank=True)
+    provenance = models.CharField(max_length=10, choices=Provenance.choices, default=Provenance.PORTAL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PolicyVersionQuerySet.as_manager()
