@@ -16,11 +16,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+# On PostgreSQL, migrations run as the owner role and the app as policyportal_app
+# (bin/dev-database, docs/database-roles.md); SQLite needs no roles.
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	. bin/dev-database && deploy/release.sh
 
 demo: migrate
-	$(BIN)/python manage.py load_demo
+	. bin/dev-database && $(BIN)/python manage.py load_demo
 
 run: demo
 	@echo ""

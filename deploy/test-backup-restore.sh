@@ -3,7 +3,10 @@
 # trust and some generated PDFs, backs it up with deploy/backup.sh, restores
 # it with deploy/restore.sh into a second database and media folder, and
 # compares fingerprints (every table's rows, the sign-off evidence, every file).
-# Then checks the restored database still refuses to change a sign-off.
+# The restore runs as production has it: into a database set up by
+# deploy/create-database-roles.sh, as the owner role, with the app role's
+# grants applied again; then, connected as the app role, it checks the
+# restored database still refuses to delete or truncate a sign-off.
 #
 #   deploy/test-backup-restore.sh      (PostgreSQL at PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432)
 set -euo pipefail
@@ -39,9 +42,14 @@ echo "2. Back up"
 backup="$(deploy/backup.sh "$work/backups")"
 ls -l "$backup"
 
-echo "3. Restore into another database and media folder"
-export DATABASE_URL="$admin/$target_db" MEDIA_ROOT="$work/media-target"
+echo "3. Restore into another database (owner and app roles) and media folder"
+PG_ADMIN_URL="$admin" OWNER_ROLE=pp_backup_owner APP_ROLE=pp_backup_app OWNER_PASSWORD=pp-backup-test \
+  APP_PASSWORD=pp-backup-test deploy/create-database-roles.sh "$target_db" >/dev/null
+server="${admin#*://}"; server="${server#*@}"
+export MIGRATION_DATABASE_URL="${admin%%://*}://pp_backup_owner:pp-backup-test@$server/$target_db"
+export DATABASE_URL="${admin%%://*}://pp_backup_app:pp-backup-test@$server/$target_db" MEDIA_ROOT="$work/media-target"
 deploy/restore.sh "$backup" --yes
+unset MIGRATION_DATABASE_URL
 "$python" deploy/fingerprint.py > "$work/after.json"
 
 echo "4. Compare"
@@ -52,8 +60,13 @@ rows=$("$python" -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(
 files=$("$python" -c "import json,sys; print(len(json.load(open(sys.argv[1]))['files']))" "$work/after.json")
 echo "   $rows rows and $files files restored identically"
 
-echo "5. The restored database still guards the sign-off evidence"
-if psql -q "$DATABASE_URL" -c "DELETE FROM acknowledgements_signoff" >/dev/null 2>&1; then
-  echo "FAIL: the restored database let a sign-off be deleted"; exit 1
+echo "5. The restored database still guards the sign-off evidence from the app role"
+for statement in "DELETE FROM acknowledgements_signoff" "TRUNCATE acknowledgements_signoff CASCADE"; do
+  if psql -q "$DATABASE_URL" -c "$statement" >/dev/null 2>&1; then
+    echo "FAIL: the restored database let the app role run: $statement"; exit 1
+  fi
+done
+if ! psql -qAt "$DATABASE_URL" -c "SELECT count(*) FROM people_person" >/dev/null; then
+  echo "FAIL: the app role cannot read the restored database"; exit 1
 fi
 echo "PASS: backup restored and verified"

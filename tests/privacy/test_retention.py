@@ -142,6 +142,11 @@ def test_the_database_lets_retention_erase_only_the_personal_details(leaver):
         pytest.skip("the database trigger exists on PostgreSQL only; SQLite relies on the model guards")
     sign_off = SignOff.objects.get(person=leaver)
     with connection.cursor() as cursor:
+        # Only an anonymised leaver's details may be erased (acknowledgements/migrations/0006).
+        with pytest.raises(DatabaseError, match="evidence"), transaction.atomic():
+            cursor.execute("UPDATE acknowledgements_signoff SET ip_address = NULL, user_agent = '' WHERE id = %s",
+                           [sign_off.pk])
+        Person.objects.filter(pk=leaver.pk).update(anonymised_on=TODAY)
         cursor.execute("UPDATE acknowledgements_signoff SET ip_address = NULL, user_agent = '' WHERE id = %s",
                        [sign_off.pk])
         for change in ("content_hash = 'forged'", "signed_on = signed_on + 1", "ip_address = '10.0.0.1'"):
