@@ -1,7 +1,8 @@
 from django import forms
 
 from approvals.models import Decision
-from policies.models import Audience, Committee
+from approvals.selectors import approving_committees
+from policies.models import Audience, Committee, Policy
 
 
 class DraftForm(forms.Form):
@@ -32,8 +33,22 @@ class DraftForm(forms.Form):
     )
 
 
+CHOOSE_A_COMMITTEE = "Choose the committee to send the draft to."
+NOT_AN_APPROVING_COMMITTEE = "That committee does not approve this policy: choose one of the committees offered."
+
+
 class SubmitForm(forms.Form):
-    committee = forms.ModelChoiceField(label="Send to", queryset=Committee.objects.order_by("name"))
+    """Offers only the committees that may approve the policy, so a forged
+    committee id is an invalid choice before the service refuses it too."""
+
+    committee = forms.ModelChoiceField(
+        label="Send to", queryset=Committee.objects.none(),
+        error_messages={"required": CHOOSE_A_COMMITTEE, "invalid_choice": NOT_AN_APPROVING_COMMITTEE},
+    )
+
+    def __init__(self, *args, policy: Policy, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = approving_committees(policy)
 
 
 class VoteForm(forms.Form):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from approvals.models import CommitteeMember, Submission
-from people.models import Role, User
+from people.models import Person, Role, User
 from people.selectors import has_role, person_for_user
 from policies.models import Policy
 
@@ -27,3 +27,26 @@ def can_see_submission(user: User, submission: Submission) -> bool:
     return person is not None and CommitteeMember.objects.filter(
         committee=submission.committee_id, person=person
     ).exists()
+
+
+AUTHOR_CANNOT_DECIDE = (
+    "You drafted version {label}, so you cannot vote on it or record a decision on it: "
+    "the committee's other members decide."
+)
+SUBMITTER_CANNOT_DECIDE = (
+    "You sent version {label} to the committee, so you cannot vote on it or record a decision on it: "
+    "the committee's other members decide."
+)
+
+
+def conflict_of_interest(person: Person | None, submission: Submission) -> str | None:
+    """Why this person may not decide this draft, or None. Whoever wrote a
+    draft or sent it for approval is never one of the people who approve it."""
+    if person is None:
+        return None
+    version = submission.version
+    if version.author_person_id is not None and version.author_person_id == person.pk:
+        return AUTHOR_CANNOT_DECIDE.format(label=version.label)
+    if person.user_id is not None and submission.submitted_by_id == person.user_id:
+        return SUBMITTER_CANNOT_DECIDE.format(label=version.label)
+    return None

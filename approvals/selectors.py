@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Value
 
 from approvals.models import CommitteeMember, Submission
 from people.models import Person
-from policies.models import Audience, PolicyVersion
+from policies.models import Audience, Committee, Policy, PolicyVersion
 
 
 def awaiting_decision(person: Person | None) -> QuerySet[Submission]:
     if person is None:
         return Submission.objects.none()
     committees = CommitteeMember.objects.filter(person=person).values("committee")
+    awaiting = Submission.objects.filter(status=Submission.Status.AWAITING, committee__in=committees)
+    # Nobody decides a draft they wrote or sent (approvals.permissions.conflict_of_interest).
+    awaiting = awaiting.exclude(version__author_person=person)
+    if person.user_id is not None:
+        awaiting = awaiting.exclude(submitted_by=person.user_id)
     return (
-        Submission.objects.filter(status=Submission.Status.AWAITING, committee__in=committees)
+        awaiting
         .exclude(votes__person=person)
         .select_related("version__policy", "committee", "submitted_by")
         .order_by("submitted_at")
@@ -30,6 +35,20 @@ def my_drafts(person: Person | None) -> QuerySet[PolicyVersion]:
         PolicyVersion.objects.filter(policy__owner=person, status__in=PolicyVersion.OPEN_STATUSES)
         .select_related("policy").defer("body")
     )
+
+
+def approving_committees(policy: Policy) -> QuerySet[Committee]:
+    """The committees a draft of this policy may be sent to. A trust-wide
+    policy goes only to the trust's committees; a school's policy to that
+    school's or the trust's. Within that, the committees chosen for the policy
+    in the admin, if any are chosen."""
+    organisation = policy.organisation
+    bodies = [organisation.pk] if organisation.is_trust else [organisation.pk, organisation.trust_id]
+    committees = Committee.objects.filter(organisation__in=bodies)
+    chosen = policy.approving_committees.all()
+    if chosen.exists():
+        committees = committees.filter(pk__in=chosen.values("pk"))
+    return committees.order_by("name")
 
 
 def last_decision(version: PolicyVersion) -> Submission | None:
@@ -67,16 +86,27 @@ def metadata_changes(old: PolicyVersion, new: PolicyVersion) -> list[MetadataCha
     return changes
 
 
-def audit_events(policy) -> list:
-    """Submissions and decisions on the policy's drafts, for the timeline."""
+def audit_events(policy, *, viewer: Person | None, sees_every_draft: bool) -> list:
+    """Submissions, votes and decisions on the policy's drafts, for the
+    timeline, as this viewer may see them: everything to those who may edit the
+    policy's drafts (`sees_every_draft`); a submission's entries to the members
+    of the committee it went to; to everyone else only the decision that
+    approved a version now in the version table, never a vote or a comment.
+    Membership is read in the same query, so the count does not grow."""
     from policies.selectors import HistoryEntry
 
     events = []
+    member = CommitteeMember.objects.filter(committee=OuterRef("committee"), person=viewer)
     submissions = Submission.objects.filter(version__policy=policy).select_related(
         "committee", "submitted_by", "version"
-    ).prefetch_related("votes__person")
+    ).prefetch_related("votes__person").annotate(viewer_is_member=Exists(member) if viewer else Value(False))
     for submission in submissions:
         label = submission.version.label
+        if not (sees_every_draft or submission.viewer_is_member):
+            if submission.status == Submission.Status.APPROVED and submission.version.is_locked:
+                events.append(HistoryEntry(submission.decided_at, submission.committee.name,
+                                           f"Decision on version {label}: {submission.get_status_display()}"))
+            continue
         events.append(HistoryEntry(submission.submitted_at, str(submission.submitted_by),
                                    f"Version {label} submitted to the {submission.committee.name}"))
         for vote in submission.votes.all():

@@ -9,8 +9,9 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from approvals import notifications
+from approvals import notifications, selectors
 from approvals.models import CommitteeMember, Decision, Submission, Vote
+from approvals.permissions import conflict_of_interest
 from people.models import Person, User
 from policies.models import Committee, Policy, PolicyVersion, version_sort_key
 from policies.services import publish_version
@@ -25,6 +26,17 @@ ALREADY_VOTED = "You have already given your decision on this draft."
 CLERK_RECORDS = "The {committee} decides in its meetings: the clerk records the decision."
 MEMBERS_DECIDE = "Members of the {committee} decide in the portal."
 COMMENT_NEEDED = "Say what should change (or why it is rejected) in a comment."
+COMMITTEE_NOT_ALLOWED = (
+    "The {committee} does not approve the {policy}: send the draft to one of the committees offered."
+)
+SINGLE_APPROVER_NOT_ALLOWED = (
+    "The {committee} has a quorum of {quorum}, so one member would approve alone, and it is not set to allow "
+    "a single approver. An administrator must raise its quorum to 2 or more, or allow a single approver, "
+    "before it can decide."
+)
+MEETING_DATE_OUT_OF_RANGE = (
+    "The meeting date must lie between {earliest}, when the draft was sent to the committee, and today, {today}."
+)
 
 
 class IllegalTransition(Exception):
@@ -80,10 +92,12 @@ def save_draft(
 
 def submit_draft(version: PolicyVersion, *, committee: Committee, by: User) -> Submission:
     with transaction.atomic():
-        version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+        version = PolicyVersion.objects.select_for_update().select_related("policy__organisation").get(pk=version.pk)
         _require(version, {PolicyVersion.Status.DRAFT}, "submitted")
         if not version.reason:
             raise IllegalTransition(NOTHING_TO_SUBMIT)
+        _require_approving_committee(version.policy, committee)
+        _require_quorum_allowed(committee)
         version.status = PolicyVersion.Status.AWAITING_APPROVAL
         version.save()
         submission = Submission.objects.create(version=version, committee=committee, submitted_by=by)
@@ -91,14 +105,19 @@ def submit_draft(version: PolicyVersion, *, committee: Committee, by: User) -> S
         return submission
 
 
-def record_vote(submission: Submission, *, member: Person, decision: str, comment: str = "") -> Submission:
+def record_vote(
+    submission: Submission, *, member: Person, decision: str, comment: str = "", today: datetime.date | None = None,
+) -> Submission:
     """A member's decision in the portal. The draft is approved once the
     committee's quorum of approvals is reached; one request for changes or
     one rejection decides at once."""
+    today = today or timezone.localdate()
     with transaction.atomic():
         submission = _lock_for_decision(submission, mode=Committee.DecisionMode.QUORUM, person=member,
                                         decision=decision, comment=comment)
         committee = submission.committee
+        # The committee may have been changed in the admin since the draft was sent.
+        _require_quorum_allowed(committee)
         try:
             with transaction.atomic():
                 Vote.objects.create(submission=submission, person=member, decision=decision, comment=comment)
@@ -106,23 +125,25 @@ def record_vote(submission: Submission, *, member: Person, decision: str, commen
             raise IllegalTransition(ALREADY_VOTED) from error
         approvals = submission.votes.filter(decision=Decision.APPROVE).count()
         if decision != Decision.APPROVE:
-            _decide(submission, decision, on=timezone.localdate())
+            _decide(submission, decision, on=today, today=today)
         elif approvals >= committee.quorum:
-            _decide(submission, Decision.APPROVE, on=timezone.localdate())
+            _decide(submission, Decision.APPROVE, on=today, today=today)
         return submission
 
 
 def record_meeting_decision(
     submission: Submission, *, clerk: Person, decision: str, meeting_date: datetime.date,
-    minute_reference: str, comment: str = "",
+    minute_reference: str, comment: str = "", today: datetime.date | None = None,
 ) -> Submission:
+    today = today or timezone.localdate()
     with transaction.atomic():
         submission = _lock_for_decision(submission, mode=Committee.DecisionMode.CLERK, person=clerk,
                                         decision=decision, comment=comment)
+        _require_meeting_date_in_range(submission, meeting_date, today=today)
         Vote.objects.create(submission=submission, person=clerk, decision=decision, comment=comment,
                             recorded_for_meeting=True)
         submission.meeting_date, submission.minute_reference = meeting_date, minute_reference.strip()
-        _decide(submission, decision, on=meeting_date)
+        _decide(submission, decision, on=meeting_date, today=today)
         return submission
 
 
@@ -141,11 +162,14 @@ def _lock_for_decision(submission: Submission, *, mode: str, person: Person, dec
     if not is_member(person, committee, role):
         refused = NOT_A_MEMBER if mode == Committee.DecisionMode.QUORUM else NOT_THE_CLERK
         raise IllegalTransition(refused.format(committee=committee))
+    conflict = conflict_of_interest(person, submission)
+    if conflict is not None:
+        raise IllegalTransition(conflict)
     _require_comment(decision, comment)
     return submission
 
 
-def _decide(submission: Submission, decision: str, *, on: datetime.date) -> None:
+def _decide(submission: Submission, decision: str, *, on: datetime.date, today: datetime.date) -> None:
     version = submission.version
     submission.status = {
         Decision.APPROVE: Submission.Status.APPROVED,
@@ -155,7 +179,7 @@ def _decide(submission: Submission, decision: str, *, on: datetime.date) -> None
     submission.decided_at = timezone.now()
     submission.save()
     if decision == Decision.APPROVE:
-        _approve(version, committee=submission.committee, on=on)
+        _approve(version, committee=submission.committee, on=on, today=today)
     else:
         version.status = (PolicyVersion.Status.DRAFT if decision == Decision.REQUEST_CHANGES
                           else PolicyVersion.Status.REJECTED)
@@ -163,7 +187,7 @@ def _decide(submission: Submission, decision: str, *, on: datetime.date) -> None
     notifications.decision_made(submission)
 
 
-def _approve(version: PolicyVersion, *, committee: Committee, on: datetime.date) -> None:
+def _approve(version: PolicyVersion, *, committee: Committee, on: datetime.date, today: datetime.date) -> None:
     """The version-table row fills itself, then the text is locked."""
     cycle = version.review_cycle_months or version.policy.review_cycle_months
     version.status = PolicyVersion.Status.APPROVED
@@ -173,7 +197,7 @@ def _approve(version: PolicyVersion, *, committee: Committee, on: datetime.date)
     if version.next_review_on is None and cycle:
         version.next_review_on = add_months(on, cycle)
     version.save()
-    if version.effective_on <= timezone.localdate():
+    if version.effective_on <= today:
         publish_version(version, on=version.effective_on)
 
 
@@ -211,6 +235,32 @@ def _require(version: PolicyVersion, allowed: set, action: str) -> None:
 def _require_open(submission: Submission) -> None:
     if submission.status != Submission.Status.AWAITING:
         raise IllegalTransition(ALREADY_DECIDED)
+
+
+def _require_approving_committee(policy: Policy, committee: Committee) -> None:
+    if not selectors.approving_committees(policy).filter(pk=committee.pk).exists():
+        raise IllegalTransition(COMMITTEE_NOT_ALLOWED.format(committee=committee, policy=policy))
+
+
+def _require_quorum_allowed(committee: Committee) -> None:
+    if committee.decides_alone_without_leave:
+        raise IllegalTransition(SINGLE_APPROVER_NOT_ALLOWED.format(committee=committee, quorum=committee.quorum))
+
+
+def _require_meeting_date_in_range(submission: Submission, meeting_date: datetime.date, *,
+                                   today: datetime.date) -> None:
+    """A recorded meeting happened after the draft reached the committee and
+    not in the future: a backdated approval would publish a version as if it
+    had applied for years, and staff would owe it from that date."""
+    earliest = timezone.localdate(submission.submitted_at)
+    if not earliest <= meeting_date <= today:
+        raise IllegalTransition(
+            MEETING_DATE_OUT_OF_RANGE.format(earliest=_long_date(earliest), today=_long_date(today))
+        )
+
+
+def _long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _require_comment(decision: str, comment: str) -> None:

@@ -55,7 +55,7 @@ def edit_draft(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("approvals:draft", slug=slug)
     return render(request, "approvals/draft.html", {
         "policy": policy, "draft": draft, "form": form,
-        "submit_form": SubmitForm(initial={"committee": _usual_committee(policy)}),
+        "submit_form": SubmitForm(policy=policy, initial={"committee": _usual_committee(policy)}),
         "preview": render_markdown(draft.body),
         "changes": redline.compare(policy.current_version.body if policy.current_version else "", draft.body),
         "last_decision": selectors.last_decision(draft),
@@ -72,9 +72,9 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
 def submit_draft(request: HttpRequest, slug: str) -> HttpResponse:
     policy = _policy_for_drafting(request, slug)
     draft = get_object_or_404(policy.versions, status=PolicyVersion.Status.DRAFT)
-    form = SubmitForm(request.POST)
+    form = SubmitForm(request.POST, policy=policy)
     if not form.is_valid():
-        messages.error(request, "Choose the committee to send the draft to.")
+        messages.error(request, form.errors["committee"][0])
         return redirect("approvals:draft", slug=slug)
     try:
         submission = services.submit_draft(draft, committee=form.cleaned_data["committee"], by=request.user)
@@ -117,14 +117,17 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_for_user(request.user)
     committee = submission.committee
     clerk_mode = committee.decision_mode == Committee.DecisionMode.CLERK
-    can_decide = submission.status == Submission.Status.AWAITING and services.is_member(
+    seated = submission.status == Submission.Status.AWAITING and services.is_member(
         person, committee, "clerk" if clerk_mode else "member"
     ) and not submission.votes.filter(person=person).exists()
+    # A member who wrote or sent the draft sees why there is no decision form.
+    conflict = permissions.conflict_of_interest(person, submission) if seated else None
+    can_decide = seated and conflict is None
     form_class = MeetingDecisionForm if clerk_mode else VoteForm
     form = form_class(request.POST or None)
     if request.method == "POST":
         if not can_decide:
-            raise PermissionDenied(permissions.DECIDE_DENIED)
+            raise PermissionDenied(conflict or permissions.DECIDE_DENIED)
         if form.is_valid():
             return _decide(request, submission, person, form, clerk_mode)
     version, current = submission.version, submission.version.policy.current_version
@@ -134,7 +137,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if current is None or current.pk != version.pk else [],
         "metadata": selectors.metadata_changes(current, version) if current and current.pk != version.pk else [],
         "votes": submission.votes.select_related("person"),
-        "form": form if can_decide else None, "clerk_mode": clerk_mode,
+        "form": form if can_decide else None, "clerk_mode": clerk_mode, "conflict": conflict,
     })
 
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -6,7 +7,7 @@ from policies.models import Committee, Legislation, Policy, PolicyVersion, Relat
 
 @admin.register(Committee)
 class CommitteeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "organisation", "decision_mode", "quorum"]
+    list_display = ["name", "short_name", "organisation", "decision_mode", "quorum", "allows_single_approver"]
     list_filter = ["organisation"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "short_name"]
@@ -34,14 +35,35 @@ class VersionInline(admin.TabularInline):
         return False
 
 
+WRONG_LEVEL_COMMITTEE = (
+    "{committees} cannot approve this policy: a trust-wide policy is approved by the trust's committees, "
+    "a school's policy by that school's or the trust's."
+)
+
+
+class PolicyAdminForm(forms.ModelForm):
+    """The admin builds the fields from PolicyAdmin; this adds the committee rule."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        organisation, chosen = cleaned.get("organisation"), cleaned.get("approving_committees")
+        if organisation is not None and chosen:
+            allowed = {organisation.pk} if organisation.is_trust else {organisation.pk, organisation.trust_id}
+            wrong = [committee.name for committee in chosen if committee.organisation_id not in allowed]
+            if wrong:
+                self.add_error("approving_committees", WRONG_LEVEL_COMMITTEE.format(committees=", ".join(wrong)))
+        return cleaned
+
+
 @admin.register(Policy)
 class PolicyAdmin(SimpleHistoryAdmin):
     list_display = ["title", "organisation", "category", "owner", "next_review_on", "is_public"]
     list_filter = ["organisation", "category", "is_public"]
     search_fields = ["title", "slug"]
     readonly_fields = ["current_version", "next_review_on"]
-    autocomplete_fields = ["owner", "related", "legislation"]
+    autocomplete_fields = ["owner", "related", "legislation", "approving_committees"]
     inlines = [VersionInline, RelatedNameInline]
+    form = PolicyAdminForm
 
 
 @admin.register(PolicyVersion)

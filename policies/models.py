@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -37,6 +38,12 @@ class Audience(models.TextChoices):
     PARENTS = "parents", "Parents and carers"
 
 
+SINGLE_APPROVER_NEEDS_LEAVE = (
+    "A quorum of 1 lets one member approve a policy alone: raise the quorum to 2 or more, "
+    "or tick \"allow a single approver\" if the committee's terms of reference allow it."
+)
+
+
 class Committee(models.Model):
     """A body that approves policies: the Trust Board, ExCo, IGG, a school's
     local governing body."""
@@ -53,6 +60,12 @@ class Committee(models.Model):
     quorum = models.PositiveSmallIntegerField(
         default=2, help_text="Approvals needed when members decide in the portal."
     )
+    allows_single_approver = models.BooleanField(
+        "allow a single approver",
+        default=False,
+        help_text="Only tick this if the committee's terms of reference let one member approve a policy alone. "
+        "Without it, a committee that decides in the portal needs a quorum of at least 2.",
+    )
 
     history = HistoricalRecords()
 
@@ -61,6 +74,17 @@ class Committee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.decides_alone_without_leave:
+            raise ValidationError({"quorum": SINGLE_APPROVER_NEEDS_LEAVE})
+
+    @property
+    def decides_alone_without_leave(self) -> bool:
+        """One vote would approve, and nobody has said that one vote may.
+        (A quorum of 0 counts as 1: the first approval decides.)"""
+        return (self.decision_mode == self.DecisionMode.QUORUM and self.quorum <= 1
+                and not self.allows_single_approver)
 
     @property
     def label(self) -> str:
@@ -99,6 +123,12 @@ class Policy(models.Model):
         "published on the website", default=False, help_text="Readable without signing in."
     )
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    approving_committees = models.ManyToManyField(
+        Committee, blank=True, related_name="approvable_policies",
+        help_text="The committees that may approve its drafts. Left empty: any committee of the trust, or for a "
+        "school's policy that school's or the trust's. A trust-wide policy is never approved by a school's "
+        "committee, whatever is chosen here.",
+    )
     legislation = models.ManyToManyField(Legislation, blank=True, related_name="policies")
     # Denormalised from the published version so the library filters and sorts
     # with an index instead of a subquery per row.

@@ -103,6 +103,7 @@ def _load_committees(spec: dict, organisations: dict, result: DemoResult) -> dic
                 "organisation": organisations[row["organisation"]],
                 "decision_mode": row.get("decision_mode", Committee.DecisionMode.QUORUM),
                 "quorum": row.get("quorum", 2),
+                "allows_single_approver": row.get("allows_single_approver", False),
             },
         )
         result.count("committees", created)
@@ -180,6 +181,7 @@ def _load_policies(spec, directory, organisations, committees, people, today, re
         policies[policy.slug] = policy
         for name in row.get("legislation", []):
             policy.legislation.add(Legislation.objects.get_or_create(name=name)[0])
+        policy.approving_committees.add(*(committees[slug] for slug in row.get("approving_committees", [])))
         for name in row.get("related_not_in_library", []):
             RelatedPolicyName.objects.get_or_create(policy=policy, name=name)
         _load_versions(policy, row["versions"], directory, committees, today, result)

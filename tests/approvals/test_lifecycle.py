@@ -125,11 +125,13 @@ def test_a_decided_submission_cannot_be_decided_again(world, email_policy, board
 def test_the_clerk_records_a_meetings_decision(world, email_policy, igg):
     draft = draft_of(email_policy, world.owner)
     submission = services.submit_draft(draft, committee=igg, by=world.owner.user)
-    services.record_meeting_decision(submission, clerk=igg.clerk, decision=Decision.APPROVE,
-                                     meeting_date=datetime.date(2026, 11, 12), minute_reference="IGG/26/14")
+    # The meeting was three days after the draft was sent; the clerk records it a week after.
+    meeting = datetime.date.today() + datetime.timedelta(days=3)
+    services.record_meeting_decision(submission, clerk=igg.clerk, decision=Decision.APPROVE, meeting_date=meeting,
+                                     minute_reference="IGG/26/14", today=meeting + datetime.timedelta(days=4))
     draft.refresh_from_db()
     submission.refresh_from_db()
-    assert (draft.status, draft.approved_on, draft.committee) == ("published", datetime.date(2026, 11, 12), igg)
+    assert (draft.status, draft.approved_on, draft.committee) == ("published", meeting, igg)
     assert submission.minute_reference == "IGG/26/14"
 
 

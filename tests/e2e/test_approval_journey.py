@@ -6,8 +6,10 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from approvals import services
 from approvals.models import CommitteeMember
 from people.models import StaffGroup
+from policies.models import Committee
 from tests.e2e.conftest import sign_in
 from tests.factories import CommitteeFactory, PersonFactory, published_policy
 
@@ -26,7 +28,8 @@ def tablet(browser, live_server):
 
 
 def test_owner_drafts_trustee_approves_on_a_tablet(page, tablet, world):
-    board = CommitteeFactory(name="Trust Board", organisation=world.trust, quorum=1)
+    board = CommitteeFactory(name="Trust Board", organisation=world.trust, quorum=1, allows_single_approver=True)
+    CommitteeFactory(name="North Primary Local Governing Body", organisation=world.north)  # never for a trust policy
     trustee = PersonFactory(first_name="Tara", last_name="Trustee", email="tara@board.example",
                             staff_group=StaffGroup.TRUSTEE, schools=[world.trust])
     CommitteeMember.objects.create(committee=board, person=trustee)
@@ -44,6 +47,7 @@ def test_owner_drafts_trustee_approves_on_a_tablet(page, tablet, world):
     page.get_by_label("Reason for revision").fill("Periodic review; AI tools")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status")).to_contain_text("Draft saved.")
+    expect(page.get_by_label("Send to").locator("option", has_text="North Primary")).to_have_count(0)
     page.get_by_label("Send to").select_option(label="Trust Board")
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_role("status")).to_contain_text("Sent to the Trust Board for approval.")
@@ -63,3 +67,19 @@ def test_owner_drafts_trustee_approves_on_a_tablet(page, tablet, world):
     today = datetime.date.today()
     expect(row).to_contain_text(f"{today.day} {today:%b %Y} (Trust Board)")
     expect(row).to_contain_text("Periodic review; AI tools")
+
+
+def test_a_clerk_who_drafted_sees_why_she_cannot_record_the_decision(page, world):
+    igg = CommitteeFactory(name="Information Governance Group", organisation=world.trust,
+                           decision_mode=Committee.DecisionMode.CLERK)
+    CommitteeMember.objects.create(committee=igg, person=world.governance, role=CommitteeMember.Role.CLERK)
+    policy = published_policy(title="Email Policy", owner=world.owner, organisation=world.trust, body=BODY)
+    draft = services.start_draft(policy, by=world.governance)
+    services.save_draft(draft, body=BODY + "\n\n2.2 New.", reason="Review", is_major=False,
+                        review_cycle_months=24, audiences=[])
+    submission = services.submit_draft(draft, committee=igg, by=world.governance.user)
+
+    sign_in(page, "governance@school.example", world.password)
+    page.goto(f"/approvals/{submission.pk}/")
+    expect(page.get_by_text("You drafted version 1.1, so you cannot vote on it or record a decision")).to_be_visible()
+    expect(page.get_by_role("button", name="Record decision")).to_have_count(0)

@@ -43,10 +43,10 @@ def test_a_mail_server_failure_never_fails_a_decision(world, monkeypatch, django
         raise ConnectionRefusedError("SMTP down")
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", down)
-    board = CommitteeFactory(organisation=world.trust, quorum=1)
+    board = CommitteeFactory(organisation=world.trust, quorum=1, allows_single_approver=True)
     member = PersonFactory(schools=[world.trust])
     CommitteeMember.objects.create(committee=board, person=member)
-    policy = published_policy(owner=world.owner)
+    policy = published_policy(owner=world.owner, organisation=world.trust)
     draft = services.start_draft(policy, by=world.owner)
     services.save_draft(draft, body="## 1. New", reason="r", is_major=False, review_cycle_months=None, audiences=[])
     with django_capture_on_commit_callbacks(execute=True):
