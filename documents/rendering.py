@@ -25,7 +25,7 @@ from policies.models import PolicyVersion
 from policies.rendering import render_version_body
 
 # Bump when a template or the stylesheet changes: every cached PDF is then stale.
-TEMPLATE_VERSION = 5
+TEMPLATE_VERSION = 6  # 6: imported rows say so
 STYLESHEET = Path(__file__).resolve().parent / "static" / "documents" / "print.css"
 DRAFT_MARK = "DRAFT — not approved"
 PDF_WRITE_FAILED = "The PDF could not be saved ({reason}). Nothing was served; try again when the disk has space."

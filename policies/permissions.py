@@ -23,6 +23,15 @@ def can_import_policies(user: User) -> bool:
     return person is not None and Policy.objects.filter(owner=person).exists()
 
 
+def can_import_history(user: User, organisation: Organisation) -> bool:
+    """Whether the user may bring a policy's whole history in on first
+    import, published as "approval as stated in the document". Anyone else's
+    import arrives as a draft that goes through approval."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or has_role(user, Role.GOVERNANCE_LEAD, organisation)
+
+
 def organisations_for_import(user: User) -> QuerySet[Organisation]:
     """Where the user may import policies: the organisations they work in or
     hold the governance role at; a trust brings its schools."""

@@ -159,6 +159,9 @@ class HistoryEntry:
     when: datetime.datetime
     who: str
     what: str
+    # The version the entry is about, so the timeline can hide a draft's
+    # entries from those who may not open the draft.
+    version_id: int | None = None
 
 
 def policy_history(policy: Policy, *, limit: int = 50) -> list[HistoryEntry]:
@@ -171,7 +174,8 @@ def policy_history(policy: Policy, *, limit: int = 50) -> list[HistoryEntry]:
     )
     entries = chain(
         (_history_entry(row, f"Policy {_verb(row)}") for row in policy_rows),
-        (_history_entry(row, f"Version {row.label} {_verb(row)} ({row.get_status_display().lower()})")
+        (_history_entry(row, f"Version {row.label} {_verb(row)} ({row.get_status_display().lower()})",
+                        version_id=row.id)
          for row in version_rows),
     )
     return sorted(entries, key=lambda e: e.when, reverse=True)[:limit]
@@ -181,7 +185,7 @@ def _verb(row) -> str:
     return {"+": "created", "~": "changed", "-": "deleted"}[row.history_type]
 
 
-def _history_entry(row, what: str) -> HistoryEntry:
+def _history_entry(row, what: str, *, version_id: int | None = None) -> HistoryEntry:
     who = str(row.history_user) if row.history_user else "System"
     reason = f": {row.history_change_reason}" if row.history_change_reason else ""
-    return HistoryEntry(when=row.history_date, who=who, what=what + reason)
+    return HistoryEntry(when=row.history_date, who=who, what=what + reason, version_id=version_id)

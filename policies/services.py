@@ -7,15 +7,36 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from people.models import Organisation
+from people.models import Organisation, Person, User
+from people.selectors import person_for_user
 from policies import events
 from policies.importers import ParsedPolicy, ParsedVersion
-from policies.models import Committee, Legislation, Policy, PolicyVersion, RelatedPolicyName, version_sort_key
+from policies.models import Legislation, Policy, PolicyVersion, RelatedPolicyName, version_sort_key
 from policies.models import content_hash as hash_of
+
+# Imported rows record what the document claims; the portal did not see the
+# decision, so they never point at a real Committee (the document's words are
+# kept in approved_by_text) and are marked IMPORTED wherever they are shown.
+IMPORTED_HISTORY_REASON = "Imported by {who}: version history as stated in the document"
+IMPORTED_DRAFT_REASON = "Imported as a draft by {who}"
+NOTE_DRAFT = (
+    "Version {label} is newer than the library's; it is saved as a draft, with no approval, "
+    "for the owner to send to the committee."
+)
+NOTE_FIRST_IMPORT_DRAFT = (
+    "Only an administrator or a governance lead can import a policy's history as approved; "
+    "version {label} is saved as a draft for approval, and the document's older rows are left out."
+)
+NOTE_NEWER_ROW_SKIPPED = (
+    "Version {label} in the version table is newer than the library's current version but is not "
+    "the document's text, so it is left out."
+)
+NOTE_OPEN_DRAFT = "The policy already has an open draft ({label}); finish or withdraw it before importing a new one."
+NOTE_ALREADY_HELD = "Version {label} is already in the library; its text is not changed by importing."
+_CHANGE_REASON_LENGTH = 100  # simple_history's history_change_reason column
 
 
 @dataclass
@@ -26,18 +47,45 @@ class ImportOutcome:
     policy: Policy | None = None
     created_policy: bool = False
     versions_added: list[str] = field(default_factory=list)
+    drafted: str | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return self.created_policy or bool(self.versions_added)
+        return self.created_policy or bool(self.versions_added) or self.drafted is not None
 
     def summary(self) -> str:
+        added = ", ".join(self.versions_added)
+        draft = f"draft {self.drafted} for approval" if self.drafted else ""
         if self.created_policy:
-            return f"{self.title}: new policy, versions {', '.join(self.versions_added)}"
-        if self.versions_added:
-            return f"{self.title}: added version {', '.join(self.versions_added)}"
+            parts = [f"versions {added}" if added else "", draft]
+            return f"{self.title}: new policy, {' and '.join(p for p in parts if p)}"
+        if self.versions_added or self.drafted:
+            parts = [f"added version {added}" if added else "", draft]
+            return f"{self.title}: {' and '.join(p for p in parts if p)}"
         return f"{self.title}: unchanged"
+
+
+@dataclass(frozen=True)
+class _Importer:
+    """Who is importing: the audit timeline names them, and only an
+    administrator or governance lead may publish a first import's history."""
+
+    user: User | None
+    may_import_history: bool
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return "an administrator (command line)"
+        return str(self.person) if self.person is not None else self.user.email
+
+    @property
+    def person(self) -> Person | None:
+        return person_for_user(self.user) if self.user is not None else None
+
+    def reason(self, template: str) -> str:
+        return template.format(who=self.name)[:_CHANGE_REASON_LENGTH]
 
 
 class DryRunRollback(Exception):
@@ -45,15 +93,23 @@ class DryRunRollback(Exception):
 
 
 def import_policy_document(
-    parsed: ParsedPolicy, *, organisation: Organisation, dry_run: bool = False
+    parsed: ParsedPolicy, *, organisation: Organisation, by: User | None, may_import_history: bool,
+    dry_run: bool = False,
 ) -> ImportOutcome:
-    """Add the document to the library: a new policy, a new version of an
-    existing one (matched by title within the organisation), or nothing when
-    the text is unchanged. All or nothing."""
+    """Add the document to the library as history, never as a fresh approval.
+
+    Versions older than the library's current one are kept as historical rows
+    marked imported; the document's text, when newer, arrives as a draft that
+    goes through approval. Only when the policy has no current version and
+    `may_import_history` (an administrator or governance lead) is the
+    document's newest version published, marked "approval as stated in the
+    document". `by` is None only for the operator's command line. All or
+    nothing."""
     outcome = ImportOutcome(title=parsed.title)
+    importer = _Importer(user=by, may_import_history=may_import_history)
     try:
         with transaction.atomic():
-            _import(parsed, organisation=organisation, outcome=outcome)
+            _import(parsed, organisation=organisation, outcome=outcome, importer=importer)
             if dry_run:
                 raise DryRunRollback
     except DryRunRollback:
@@ -61,16 +117,21 @@ def import_policy_document(
     return outcome
 
 
-def _import(parsed: ParsedPolicy, *, organisation: Organisation, outcome: ImportOutcome) -> None:
+def _import(parsed: ParsedPolicy, *, organisation: Organisation, outcome: ImportOutcome, importer: _Importer) -> None:
     policy = Policy.objects.select_for_update().filter(organisation=organisation, title__iexact=parsed.title).first()
     if policy is None:
-        policy = Policy.objects.create(
+        policy = Policy(
             organisation=organisation,
             title=parsed.title,
             slug=unique_policy_slug(parsed.title, organisation),
             category=category_from_title(parsed.title),
             review_cycle_months=parsed.review_cycle_months,
+            # Whoever imports a draft must be able to open and submit it.
+            owner=None if importer.may_import_history else importer.person,
         )
+        _attribute(policy, importer, IMPORTED_HISTORY_REASON if importer.may_import_history
+                   else IMPORTED_DRAFT_REASON)
+        policy.save()
         outcome.created_policy = True
     elif parsed.review_cycle_months and policy.review_cycle_months != parsed.review_cycle_months:
         policy.review_cycle_months = parsed.review_cycle_months
@@ -78,60 +139,131 @@ def _import(parsed: ParsedPolicy, *, organisation: Organisation, outcome: Import
     outcome.policy = policy
     add_legislation(policy, parsed.legislation)
     add_related_names(policy, parsed.related_policies)
-    _import_versions(policy, parsed, outcome)
+    _import_versions(policy, parsed, outcome, importer)
 
 
-def _import_versions(policy: Policy, parsed: ParsedPolicy, outcome: ImportOutcome) -> None:
+def _import_versions(policy: Policy, parsed: ParsedPolicy, outcome: ImportOutcome, importer: _Importer) -> None:
     rows = sorted(parsed.versions, key=lambda v: version_sort_key(v.version or ""))
     newest = rows.pop() if rows else ParsedVersion(None, None, None, None, None, None, parsed.next_review)
     existing = {v.label: v for v in policy.versions.all()}
-    for row in rows:  # earlier rows of the version table: their text is not in the document
-        if row.version and row.version not in existing:
-            _create_version(policy, row, body="", status=PolicyVersion.Status.SUPERSEDED, source=parsed.filename)
-            outcome.versions_added.append(row.version)
-
     current = policy.current_version
+    first_import = current is None and not any(v.is_locked for v in existing.values())
+    if first_import and not importer.may_import_history:
+        rows = []  # an owner may not write a whole approved history on a new policy
+    for row in rows:  # earlier rows of the version table: their text is not in the document
+        if not row.version or row.version in existing:
+            continue
+        if current is not None and version_sort_key(row.version) > (current.major, current.minor):
+            outcome.notes.append(NOTE_NEWER_ROW_SKIPPED.format(label=row.version))
+            continue
+        _create_imported(policy, row, body="", source=parsed.filename, importer=importer)
+        outcome.versions_added.append(row.version)
+
     if current is not None and current.content_hash == hash_of(parsed.body_markdown):
         return
+    label = _label_for_text(policy, newest, existing, current, outcome)
+    if label is None:
+        return
+    row = ParsedVersion(label, newest.approved, newest.approved_on, newest.approved_by,
+                        newest.reason or f"Imported from {parsed.filename}", newest.author, newest.next_review)
+    older = current is not None and version_sort_key(label) < (current.major, current.minor)
+    if older or (first_import and importer.may_import_history):
+        version = _create_imported(policy, row, body=parsed.body_markdown, source=parsed.filename,
+                                   importer=importer, next_review_on=parsed.next_review_on)
+        if not older:
+            publish_version(version, on=version.effective_on)
+        outcome.versions_added.append(label)
+        return
+    _create_draft(policy, row, parsed, outcome, importer)
+
+
+def _label_for_text(
+    policy: Policy, newest: ParsedVersion, existing: dict[str, PolicyVersion], current: PolicyVersion | None,
+    outcome: ImportOutcome,
+) -> str | None:
+    """The label the document's text is recorded under, or None when the
+    library already holds that older version."""
     label = newest.version or ("1.0" if not existing else None)
+    if label is not None and label in existing and current is not None and label != current.label:
+        if version_sort_key(label) < (current.major, current.minor):
+            outcome.notes.append(NOTE_ALREADY_HELD.format(label=label))
+            return None
     if label is None or label in existing:
         outcome.notes.append(
             f"The text differs from version {current.label if current else label} but the document "
             "gives no new version number, so it is recorded as the next minor version."
         )
-        label = next_minor_label(policy)
-    elif not newest.version:
+        return next_minor_label(policy)
+    if not newest.version:
         outcome.notes.append("The document gives no version number; it is recorded as version 1.0.")
-    row = ParsedVersion(label, newest.approved, newest.approved_on, newest.approved_by,
-                        newest.reason or f"Imported from {parsed.filename}", newest.author, newest.next_review)
-    version = _create_version(policy, row, body=parsed.body_markdown, status=PolicyVersion.Status.APPROVED,
-                              source=parsed.filename, next_review_on=parsed.next_review_on)
-    publish_version(version, on=version.effective_on)
-    outcome.versions_added.append(label)
+    return label
 
 
-def _create_version(
-    policy: Policy, row: ParsedVersion, *, body: str, status: str, source: str,
+def _create_imported(
+    policy: Policy, row: ParsedVersion, *, body: str, source: str, importer: _Importer,
     next_review_on: datetime.date | None = None,
 ) -> PolicyVersion:
-    committee = find_committee(row.approved_by, policy.organisation)
-    return PolicyVersion.objects.create(
+    """A historical row as the document states it: superseded until published,
+    marked imported, with the approving body only as the document's words."""
+    version = PolicyVersion(
         policy=policy,
         label=row.version,
         is_major=version_sort_key(row.version)[1] == 0,
-        status=status,
+        status=PolicyVersion.Status.SUPERSEDED,
+        provenance=PolicyVersion.Provenance.IMPORTED,
         body=body,
         reason=(row.reason or "")[:500],
         author=(row.author or "")[:200],
         approved_on=row.approved_on,
         effective_on=row.approved_on,
         approved_text=(row.approved or "")[:100],
-        committee=committee,
-        approved_by_text="" if committee else (row.approved_by or "")[:200],
+        committee=None,
+        approved_by_text=(row.approved_by or "")[:200],
         next_review_on=next_review_on,
         next_review_text=(row.next_review or "")[:100],
         source_filename=source[:255],
     )
+    _attribute(version, importer, IMPORTED_HISTORY_REASON)
+    version.save()
+    return version
+
+
+def _create_draft(
+    policy: Policy, row: ParsedVersion, parsed: ParsedPolicy, outcome: ImportOutcome, importer: _Importer
+) -> None:
+    """The document's text as a draft: no approval, no publication, no
+    obligations until a committee approves it in the portal."""
+    open_draft = policy.versions.filter(status__in=PolicyVersion.OPEN_STATUSES).first()
+    if open_draft is not None:
+        outcome.notes.append(NOTE_OPEN_DRAFT.format(label=open_draft.label))
+        return
+    version = PolicyVersion(
+        policy=policy,
+        label=row.version,
+        is_major=version_sort_key(row.version)[1] == 0,
+        status=PolicyVersion.Status.DRAFT,
+        body=parsed.body_markdown,
+        reason=(row.reason or "")[:500],
+        author=(row.author or "")[:200],
+        author_person=importer.person,
+        next_review_on=parsed.next_review_on,
+        next_review_text=(row.next_review or "")[:100],
+        review_cycle_months=parsed.review_cycle_months,
+        source_filename=parsed.filename[:255],
+    )
+    _attribute(version, importer, IMPORTED_DRAFT_REASON)
+    version.save()
+    outcome.drafted = version.label
+    first = policy.current_version_id is None
+    note = NOTE_FIRST_IMPORT_DRAFT if first and not importer.may_import_history else NOTE_DRAFT
+    outcome.notes.append(note.format(label=version.label))
+
+
+def _attribute(instance, importer: _Importer, reason: str) -> None:
+    """Name the importer and what happened on the audit timeline."""
+    instance._change_reason = importer.reason(reason)
+    if importer.user is not None:
+        instance._history_user = importer.user
 
 
 def publish_version(version: PolicyVersion, *, on: datetime.date | None = None) -> PolicyVersion:
@@ -172,18 +304,6 @@ def unique_policy_slug(title: str, organisation: Organisation) -> str:
     while Policy.objects.filter(slug=slug).exists():
         slug, n = f"{base[:105]}-{n}", n + 1
     return slug
-
-
-def find_committee(approved_by: str | None, organisation: Organisation) -> Committee | None:
-    if not approved_by:
-        return None
-    trust = organisation.the_trust
-    name = approved_by.strip()
-    return (
-        Committee.objects.filter(organisation__in=[organisation, trust])
-        .filter(Q(name__iexact=name) | Q(short_name__iexact=name) | Q(slug=slugify(name)))
-        .first()
-    )
 
 
 def add_legislation(policy: Policy, names: list[str]) -> None:

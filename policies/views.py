@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from approvals.permissions import EDIT_DENIED, can_edit_drafts
 from approvals.selectors import audit_events
 from people.models import Organisation
+from people.selectors import person_for_user
 from policies import permissions, previews, selectors, services
 from policies.forms import ConfirmImportForm, LibraryFilterForm, PolicyUploadForm
 from policies.importers import DocumentError, parse_document
@@ -91,7 +92,10 @@ def import_document(request: HttpRequest) -> HttpResponse:
         except DocumentError as error:
             form.add_error("document", error.reason)
         else:
-            outcome = services.import_policy_document(parsed, organisation=organisation, dry_run=True)
+            outcome = services.import_policy_document(
+                parsed, organisation=organisation, by=request.user, dry_run=True,
+                may_import_history=permissions.can_import_history(request.user, organisation),
+            )
             return render(request, "policies/import_preview.html", {
                 "parsed": parsed,
                 "organisation": organisation,
@@ -117,8 +121,11 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(permissions.IMPORT_ELSEWHERE_DENIED)
     matched = Policy.objects.filter(organisation=organisation, title__iexact=parsed.title).first()
     if matched and not (request.user.is_superuser or can_edit_drafts(request.user, matched)):
-        raise PermissionDenied(EDIT_DENIED)  # importing publishes a new version of the matched policy
-    outcome = services.import_policy_document(parsed, organisation=organisation)
+        raise PermissionDenied(EDIT_DENIED)  # importing adds versions (or a draft) to the matched policy
+    outcome = services.import_policy_document(
+        parsed, organisation=organisation, by=request.user,
+        may_import_history=permissions.can_import_history(request.user, organisation),
+    )
     level = messages.SUCCESS if outcome.changed else messages.INFO
     messages.add_message(request, level, outcome.summary())
     return redirect(outcome.policy)
@@ -134,8 +141,18 @@ def _policy_or_404(request: HttpRequest, slug: str) -> Policy:
     return policy
 
 
-def _timeline(policy: Policy) -> list:
-    entries = selectors.policy_history(policy) + audit_events(policy)
+def _timeline(request: HttpRequest, policy: Policy, *, editor: bool, locked_ids: set[int]) -> list:
+    """The audit timeline as this viewer may see it: a draft's entries only to
+    those who may open the draft (a committee's comments stay with the
+    committee and the policy's editors)."""
+    person = person_for_user(request.user)
+    entries = selectors.policy_history(policy)
+    drafts_seen = editor or request.user.is_superuser
+    if not drafts_seen and any(e.version_id not in locked_ids for e in entries if e.version_id is not None):
+        drafts_seen = permissions.can_see_unpublished(request.user, policy)
+    if not drafts_seen:
+        entries = [e for e in entries if e.version_id is None or e.version_id in locked_ids]
+    entries += audit_events(policy, viewer=person, sees_every_draft=editor or request.user.is_superuser)
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
 
 
@@ -145,19 +162,22 @@ def _render_version(
     linked, named = selectors.related_policies(policy)
     if public:  # the website may link only to other published-on-the-website policies
         linked, named = [p for p in linked if p.is_public], []
+    editor = not public and can_edit_drafts(request.user, policy)
+    version_table = selectors.version_table(policy)
     context = {
         "policy": policy,
         "version": version,
         "is_current": version is not None and version.pk == policy.current_version_id,
         "rendered": render_version_body(version.body, version.content_hash) if version else None,
-        "version_table": selectors.version_table(policy),
+        "version_table": version_table,
         "related": linked,
         "named_related": named,
         "legislation": list(policy.legislation.all()),
         "review_status": selectors.review_status(policy.next_review_on),
-        "history": [] if public else _timeline(policy),
+        "history": [] if public else _timeline(request, policy, editor=editor,
+                                                locked_ids={row.pk for row in version_table}),
         "public": public,
-        "can_draft": not public and can_edit_drafts(request.user, policy),
+        "can_draft": editor,
         "open_draft": None if public else policy.versions.filter(status__in=PolicyVersion.OPEN_STATUSES).first(),
     }
     return render(request, template, context)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 from policies.importers.blocks import Block, join_wrapped, line_block, merge_rows
+from policies.importers.limits import check_text
 from policies.importers.model import DocumentError
 
 
@@ -26,7 +27,9 @@ def decode_text(filename: str, data: bytes) -> str:
             continue
         if not _looks_like_text(text):
             raise DocumentError(filename, "this does not look like text (it is mostly unreadable characters)")
-        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u2028", "\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u2028", "\n")
+        check_text(filename, text)
+        return text
     raise DocumentError(filename, "the text is neither UTF-8 nor Windows-1252")
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from policies.importers.blocks import Block, clean, line_block, merge_rows
+from policies.importers.limits import check_docx
 from policies.importers.model import DocumentError
 from policies.importers.word_numbering import WordNumbering
 
@@ -19,6 +21,7 @@ def read_docx(filename: str, data: bytes) -> list[Block]:
         raise DocumentError(filename, "this is an old Word .doc file, not .docx; open it in Word and save as .docx")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise DocumentError(filename, "this is not a Word (.docx) document; it may be damaged or another format")
+    _check_limits(filename, data)
     try:
         import docx  # imported here so the text and Markdown readers work without python-docx
 
@@ -30,9 +33,21 @@ def read_docx(filename: str, data: bytes) -> list[Block]:
         raise DocumentError(filename, f"the Word document could not be opened ({type(error).__name__})") from error
 
 
+def _check_limits(filename: str, data: bytes) -> None:
+    """Refuse a document that unpacks to too much before python-docx builds
+    its tree (which is where the time goes)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_docx(filename, archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError, zlib.error):
+        pass  # a damaged zip: python-docx's own error below names the problem
+
+
 class _Reader:
     def __init__(self, document) -> None:
         self.document = document
+        _remember_styles(document)
         self.numbering = WordNumbering.of(document)
         self.blocks: list[Block] = []
 
@@ -116,6 +131,24 @@ class _Reader:
         texts = [row for row in texts if any(row)]
         if texts:
             self.blocks.append(Block("table", rows=texts))
+
+
+def _remember_styles(document) -> None:
+    """python-docx finds a style (and, for every unstyled paragraph or run, the
+    default style) by scanning all the document's styles each time: 90% of
+    the reading time of a long document. Styles do not change while we read,
+    so each answer is looked up once."""
+    part = document.part
+    look_up = part.get_style
+    found: dict = {}
+
+    def get_style(style_id, style_type):
+        key = (style_id, style_type)
+        if key not in found:
+            found[key] = look_up(style_id, style_type)
+        return found[key]
+
+    part.get_style = get_style
 
 
 def _marked_text(paragraph) -> str:

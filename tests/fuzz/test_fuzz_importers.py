@@ -8,6 +8,7 @@ import io
 import re
 import zipfile
 from functools import cache
+from unittest import mock
 
 import docx
 import pytest
@@ -16,7 +17,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policies.importers import DocumentError, ParsedPolicy, parse_document
+from policies.importers import DocumentError, ParsedPolicy, limits, parse_document
 from policies.models import Policy, PolicyVersion
 from tests.factories import published_policy
 from tests.fuzz.conftest import is_plain_message, rolled_back, row_counts
@@ -263,6 +264,50 @@ def test_uploading_any_file_never_fails_and_a_refusal_saves_nothing(importer, wo
             return
         confirmed = importer.post(reverse("policies:import"), {"payload": payload.group(1)}, follow=True)
         assert confirmed.status_code == 200
+
+
+SMALL_PARAGRAPH_CAP, SMALL_CHARACTER_CAP = 30, 3000
+CAP_MESSAGES = {limits.TOO_MANY_PARAGRAPHS.format(limit=SMALL_PARAGRAPH_CAP),
+                limits.TOO_MANY_CHARACTERS.format(limit=SMALL_CHARACTER_CAP)}
+
+
+@st.composite
+def capped_documents(draw) -> tuple[str, bytes, int, int]:
+    """A document near the caps: how many paragraphs, each how long, in
+    which format. The caps are shrunk for the test so examples stay small."""
+    count = draw(st.integers(0, 2 * SMALL_PARAGRAPH_CAP))
+    text = draw(st.one_of(st.just(""), words, st.text(alphabet="Staff mustread ", min_size=0, max_size=200)))
+    suffix = draw(st.sampled_from([".docx", ".md", ".txt"]))
+    paragraphs = [f"{n}.1 {text}" if text.strip() else "" for n in range(count)]
+    if suffix == ".docx":
+        document = docx.Document()
+        document.add_heading("Email Policy", level=0)
+        for paragraph in paragraphs:
+            document.add_paragraph(xml_safe(paragraph))
+        data = io.BytesIO()
+        document.save(data)
+        return "capped.docx", data.getvalue(), count, sum(map(len, paragraphs))
+    return f"capped{suffix}", "\n".join(["Email Policy", "", *paragraphs]).encode(), count, sum(map(len, paragraphs))
+
+
+@given(document=capped_documents())
+def test_documents_past_the_caps_are_refused_with_the_caps_message(document):
+    name, data, count, characters = document
+    with mock.patch.object(limits, "MAX_PARAGRAPHS", SMALL_PARAGRAPH_CAP), \
+            mock.patch.object(limits, "MAX_CHARACTERS", SMALL_CHARACTER_CAP):
+        try:
+            parse_document(name, data)
+        except DocumentError as error:
+            assert is_plain_message(error.reason)
+            refused, refused_by_cap = True, error.reason in CAP_MESSAGES
+        else:
+            refused = refused_by_cap = False
+    # Word counts every paragraph, empty or not; text counts only non-blank lines.
+    counted = count if name.endswith(".docx") or characters else 0
+    if characters > SMALL_CHARACTER_CAP + 100 or counted > SMALL_PARAGRAPH_CAP + 2:
+        assert refused  # by a cap, or first by another plain reason (say, too few letters to be text)
+    if characters < SMALL_CHARACTER_CAP - 100 and counted < SMALL_PARAGRAPH_CAP - 2:
+        assert not refused_by_cap
 
 
 # Regressions the fuzzing found: each of these once parsed, then failed to save on PostgreSQL.

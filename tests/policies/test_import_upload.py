@@ -73,8 +73,10 @@ def test_confirming_the_preview_imports_the_policy(owner_client, world):
     response = owner_client.post(reverse("policies:import"), {"payload": payload}, follow=True)
     policy = Policy.objects.get(title="Mobile Phone Policy")
     assert response.redirect_chain[-1][0] == policy.get_absolute_url()
-    assert "Mobile Phone Policy: new policy, versions 1.2" in response.content.decode()
-    assert policy.current_version.label == "1.2"
+    # A policy owner's import is a draft for approval, even of a new policy.
+    assert "Mobile Phone Policy: new policy, draft 1.2 for approval" in response.content.decode()
+    assert policy.current_version is None
+    assert policy.versions.get().status == "draft"
 
 
 def test_a_forged_preview_is_refused_and_saves_nothing(owner_client):

@@ -43,7 +43,9 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(parsed.to_json(), ensure_ascii=False))
             if owner is None:
                 continue
-            outcome = import_policy_document(parsed, organisation=owner, dry_run=dry_run)
+            # Whoever runs commands on the server is an administrator.
+            outcome = import_policy_document(parsed, organisation=owner, by=None, may_import_history=True,
+                                             dry_run=dry_run)
             prefix = "would import" if dry_run else "imported"
             report = self.stderr if as_json else self.stdout
             report.write(f"{prefix} {path.name}: {outcome.summary()}")
