@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from acknowledgements.reports import COLUMNS
+from portal.spreadsheets import safe_row, safe_xlsx_row
 
 
 class _Echo:
@@ -20,7 +21,7 @@ def csv_lines(rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow(safe_row(row))
 
 
 def write_csv(rows: Iterable[list], handle) -> int:
@@ -39,7 +40,7 @@ def xlsx_bytes(rows: Iterable[list]) -> bytes:
     sheet = workbook.create_sheet("Outstanding sign-offs")
     sheet.append(COLUMNS)
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_xlsx_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from unittest.mock import patch
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +17,16 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from people.models import Person
-from people.staff_import import COLUMNS, MISSING_COLUMNS, NO_HEADER, REQUIRED, import_staff_csv
+from people.staff_import import (
+    COLUMNS,
+    MAX_COLUMNS,
+    MISSING_COLUMNS,
+    NO_HEADER,
+    REQUIRED,
+    TOO_MANY_COLUMNS,
+    TOO_MANY_ROWS,
+    import_staff_csv,
+)
 from tests.fuzz.conftest import is_plain_message, rolled_back, row_counts
 
 AWKWARD = "שלום مرحبا \u202e📄👩🏽‍🏫\u00ad\ufeff\x00\x07\x1b\r\n\"',;|\t"
@@ -118,6 +128,7 @@ def staff_files(draw) -> bytes:
 
 any_file = st.one_of(st.binary(max_size=2048), staff_files(), tidy_files())
 FILE_LEVEL = re.compile(r"^(?:The file is not a readable CSV file: .+\.|" + re.escape(NO_HEADER) + "|"
+                        + re.escape(TOO_MANY_COLUMNS) + "|" + re.escape(TOO_MANY_ROWS) + "|"
                         + re.escape(MISSING_COLUMNS).replace(r"\{columns\}", ".+") + " " + re.escape(NO_HEADER) + ")$")
 ROW_LEVEL = re.compile(r"^Row \d+: .+\.$", re.DOTALL)
 
@@ -204,6 +215,31 @@ def test_import_command_exits_cleanly(staff_world, tmp_path_factory, data):
             assert people_snapshot() == before
         else:
             assert re.search(r"\d+ new, \d+ updated, \d+ unchanged", out.getvalue())
+
+
+@given(extra_columns=st.integers(0, MAX_COLUMNS + 20), rows=st.integers(0, 6), row_cap=st.integers(1, 4),
+       delimiter=st.sampled_from([",", ";", "\t"]))
+def test_the_caps_refuse_whole_files_and_nothing_else(staff_world, extra_columns, rows, row_cap, delimiter):
+    """A header over the column cap, or more rows than the row cap (made
+    small here), is refused with its one message and writes nothing; a file
+    within both is judged on its rows alone."""
+    header = [COLUMNS[f][0] for f in REQUIRED] + [f"extra {n}" for n in range(extra_columns)]
+    lines = [header] + [[f"Ann{n}", "Lee", f"ann{n}@school.example", "north", "Teacher"] + [""] * extra_columns
+                        for n in range(rows)]
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(lines)
+    with rolled_back(), patch("people.staff_import.MAX_ROWS", row_cap):
+        before = people_snapshot()
+        result = import_staff_csv(out.getvalue().encode())
+        if len(header) > MAX_COLUMNS:
+            assert result.errors == [TOO_MANY_COLUMNS]
+        elif rows > row_cap:
+            assert result.errors == [TOO_MANY_ROWS]
+        else:
+            assert TOO_MANY_COLUMNS not in result.errors and TOO_MANY_ROWS not in result.errors
+            assert result.ok, result.errors
+        if not result.ok:
+            assert people_snapshot() == before
 
 
 # Regressions the fuzzing found: each once wrote, half wrote or failed with a 500.

@@ -44,7 +44,7 @@ from acknowledgements.services import record_sign_off
 from approvals import services as approval_services
 from approvals.models import CommitteeMember
 from documents import rendering, tasks
-from people.models import Role, StaffGroup, User
+from people.models import Role, StaffGroup, StaffImportJob, User
 from policies.importers import parse_document
 from policies.models import PolicyVersion
 from policies.previews import sign_preview
@@ -233,7 +233,10 @@ MATRIX: list[Case] = [
          kwargs=lambda w: {"slug": w.north.slug}, query="?from=1.0&to=1.1"),
     # ---- my policies, signing and receipts: a person's own
     Case("acknowledgements:mine", expect(WITH_STAFF_RECORD)),
-    *both("acknowledgements:sign", expect(WITH_STAFF_RECORD), kwargs=lambda w: {"slug": w.it.slug}),
+    # Signing is offered only for what the person owes or what is published to their group: the IT
+    # policy's rule covers teaching, support and leadership staff, not the trustee on the board.
+    *both("acknowledgements:sign", expect(WITH_STAFF_RECORD - {"committee_member"}),
+          kwargs=lambda w: {"slug": w.it.slug}),
     *[Case(name, expect({"staff_north", "school_hr_north", "trust_hr", "superuser"}, otherwise=NOT_FOUND),
            variant="north-record", kwargs=lambda w: {"pk": w.north_sign_off.pk})
       for name in ("acknowledgements:receipt", "acknowledgements:receipt_download")],
@@ -248,6 +251,9 @@ MATRIX: list[Case] = [
     # ---- staff records: HR of the person's school, trust HR and administrators
     Case("people:list", expect(HR)),
     *both("people:import", expect(HR)),
+    # A queued staff import's progress: only the HR user who started it (others are told it does not exist).
+    Case("people:import_job", expect({"trust_hr"}, school_hr_north=NOT_FOUND, superuser=NOT_FOUND),
+         kwargs=lambda w: {"pk": w.trust_hr_import_job.pk}),
     Case("people:detail", expect(HR), variant="north-record", kwargs=north_record),
     Case("people:detail", expect({"trust_hr", "superuser"}), variant="south-record", kwargs=south_record),
     *both("people:record_paper", expect(HR), variant="north-record", kwargs=north_record),
@@ -433,6 +439,9 @@ def build_world() -> SimpleNamespace:
     w.new = PolicyFactory(title="AI Policy", slug="ai-policy", organisation=w.trust, owner=w.owner)
     VersionFactory(policy=w.new, label="0.1", status=PolicyVersion.Status.DRAFT, reason="New policy",
                    approved_on=None, effective_on=None, next_review_on=datetime.date(2027, 9, 1))
+
+    # A staff import trust HR queued for the worker.
+    w.trust_hr_import_job = StaffImportJob.objects.create(importer=w.trust_hr.user, data=b"")
 
     # Signed import previews, as the preview page hands them to its confirm button.
     w.import_over_it = import_preview("IT Policy", w.trust)
