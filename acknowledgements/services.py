@@ -7,17 +7,37 @@ import datetime
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from acknowledgements import rules
 from acknowledgements.models import Obligation, SignOff, SignOffRule
 from people.models import Organisation, Person, User
+from people.permissions import schools_managed_by
+from people.selectors import has_left
 from policies.models import Policy, PolicyVersion
 
 STATEMENT = "I confirm that I have read and understood the {policy}, version {version}."
 ALREADY_SIGNED = "You have already signed version {version} of the {policy}."
 NOT_CURRENT = "This version is no longer current. Please read and sign the current version."
+NOT_YOURS_TO_SIGN = (
+    "This policy is not one you are asked to sign: it is neither owed by you nor published to your staff group "
+    "at your school, so no sign-off can be recorded for it."
+)
+LEFT_NOTHING_TO_SIGN = "You have left, so there is nothing for you to sign."
+PAPER_NOT_OWED = (
+    "A paper sign-off can be recorded only for a version this person owes or owed, of a policy of their own "
+    "school (or the trust) that you manage."
+)
+PAPER_BEFORE_PUBLICATION = (
+    "The date on the form ({signed_on:%-d %B %Y}) is before this version was published ({published:%-d %B %Y}); "
+    "check the form and the version."
+)
+PAPER_IN_FUTURE = "The date signed cannot be in the future."
+
+
+class SignOffRefused(ValueError):
+    """A sign-off the rules do not allow; the message is for the user."""
 
 
 def statement_for(version: PolicyVersion) -> str:
@@ -133,6 +153,65 @@ def _major_published_on(version: PolicyVersion) -> datetime.date:
     return first or version.effective_on or version.approved_on or timezone.localdate()
 
 
+def may_sign(person: Person, version: PolicyVersion, *, today: datetime.date | None = None) -> bool:
+    """Whether the person may sign the version themselves: they have not left,
+    and they owe it, or it is published to their audience (the sign-off rule
+    covers them, or without a rule their staff group at one of their schools).
+    A sign-off is permanent evidence, so nobody signs what is not theirs."""
+    today = today or timezone.localdate()
+    if has_left(person):
+        return False
+    owes = Obligation.objects.filter(person=person, policy_id=version.policy_id,
+                                     status=Obligation.Status.OUTSTANDING).exists()
+    return owes or _in_audience(person, version.policy, today)
+
+
+def _in_audience(person: Person, policy: Policy, today: datetime.date) -> bool:
+    rule = SignOffRule.objects.filter(policy=policy).first()
+    if rule is not None:
+        return people_covered(policy, rule, today=today).filter(pk=person.pk).exists()
+    schools = list(person.schools.all())
+    orgs = {s.pk for s in schools} | {s.the_trust.pk for s in schools}
+    return policy.organisation_id in orgs and person.staff_group in (policy.audiences or [])
+
+
+def paper_versions_for(person: Person, *, recorder: User) -> QuerySet[PolicyVersion]:
+    """The published versions HR may record a paper sign-off of for the
+    person: ones they owe or owed (an obligation exists, whatever its state,
+    for that major version), of a policy of the person's own schools or their
+    trust, among the schools the recorder manages."""
+    managed = {org.pk for org in schools_managed_by(recorder)}
+    schools = [s for s in person.schools.all() if s.pk in managed]
+    orgs = {s.pk for s in schools} | {s.the_trust.pk for s in schools}
+    owed = Obligation.objects.filter(person=person, policy_id=OuterRef("policy_id"), version__major=OuterRef("major"))
+    return (
+        PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED, policy__organisation__in=orgs)
+        .filter(Exists(owed)).select_related("policy").defer("body").order_by("policy__title")
+    )
+
+
+def published_on(version: PolicyVersion) -> datetime.date:
+    return version.effective_on or version.approved_on or timezone.localdate(version.created_at)
+
+
+def record_paper_sign_off(
+    *, person: Person, version: PolicyVersion, signed_on: datetime.date, recorded_by: User, note: str = "",
+    today: datetime.date | None = None, ip_address: str | None = None, user_agent: str = "",
+) -> tuple[SignOff, bool]:
+    """HR records a signed paper form. Raises SignOffRefused for a version the
+    person never owed or that HR does not manage, or for a date before the
+    version was published or after today: paper must not backdate evidence."""
+    today = today or timezone.localdate()
+    if not paper_versions_for(person, recorder=recorded_by).filter(pk=version.pk).exists():
+        raise SignOffRefused(PAPER_NOT_OWED)
+    if signed_on > today:
+        raise SignOffRefused(PAPER_IN_FUTURE)
+    if signed_on < published_on(version):
+        raise SignOffRefused(PAPER_BEFORE_PUBLICATION.format(signed_on=signed_on, published=published_on(version)))
+    return _record(person=person, version=version, method=SignOff.Method.RECORDED_BY_HR, recorded_by=recorded_by,
+                   signed_on=signed_on, note=note, ip_address=ip_address, user_agent=user_agent)
+
+
 def record_sign_off(
     *,
     person: Person,
@@ -143,9 +222,38 @@ def record_sign_off(
     note: str = "",
     ip_address: str | None = None,
     user_agent: str = "",
+    session_began_with: str = "",
 ) -> tuple[SignOff, bool]:
     """Record that the person read and understood the version. Returns the
-    sign-off and whether it is new: signing twice returns the first."""
+    sign-off and whether it is new: signing twice returns the first. Raises
+    SignOffRefused when a person signs what is not theirs to sign.
+
+    A paper method here is for trusted callers loading history (the demo
+    data); HR's paper forms go through record_paper_sign_off, which checks
+    the version and the date."""
+    if version.status != PolicyVersion.Status.PUBLISHED:
+        raise ValueError(NOT_CURRENT)
+    if method == SignOff.Method.BROWSER:
+        if has_left(person):
+            raise SignOffRefused(LEFT_NOTHING_TO_SIGN)
+        if not may_sign(person, version):
+            raise SignOffRefused(NOT_YOURS_TO_SIGN)
+    return _record(person=person, version=version, method=method, recorded_by=recorded_by, signed_on=signed_on,
+                   note=note, ip_address=ip_address, user_agent=user_agent, session_began_with=session_began_with)
+
+
+def _record(
+    *,
+    person: Person,
+    version: PolicyVersion,
+    method: str = SignOff.Method.BROWSER,
+    recorded_by: User | None = None,
+    signed_on: datetime.date | None = None,
+    note: str = "",
+    ip_address: str | None = None,
+    user_agent: str = "",
+    session_began_with: str = "",
+) -> tuple[SignOff, bool]:
     if version.status != PolicyVersion.Status.PUBLISHED:
         raise ValueError(NOT_CURRENT)
     now = timezone.now()
@@ -163,6 +271,7 @@ def record_sign_off(
                 statement=statement_for(version), period=period, signed_at=now,
                 signed_on=signed_on or timezone.localdate(now), method=method, recorded_by=recorded_by,
                 note=note, ip_address=ip_address, user_agent=user_agent[:500],
+                session_began_with=session_began_with,
             )
             Obligation.objects.filter(
                 person=person, policy_id=version.policy_id, status=Obligation.Status.OUTSTANDING,

@@ -14,7 +14,8 @@ from acknowledgements import selectors, services
 from acknowledgements.forms import SignForm
 from acknowledgements.models import SignOff
 from people.permissions import can_view_person
-from people.selectors import person_for_user
+from people.selectors import has_left, person_for_user
+from people.sign_in import session_began_with
 from policies.models import Policy
 from policies.rendering import render_version_body
 
@@ -47,6 +48,10 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     policy = get_object_or_404(Policy.objects.select_related("current_version"), slug=slug,
                                current_version__isnull=False)
     version = policy.current_version
+    if has_left(person):
+        raise PermissionDenied(services.LEFT_NOTHING_TO_SIGN)
+    if not services.may_sign(person, version):
+        raise PermissionDenied(services.NOT_YOURS_TO_SIGN)
     form = SignForm(request.POST or None, initial={"version": version.pk})
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["version"] != version.pk:
@@ -54,7 +59,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("acknowledgements:sign", slug=slug)
         sign_off, created = services.record_sign_off(
             person=person, version=version, ip_address=request.META.get("REMOTE_ADDR"),
-            user_agent=request.headers.get("User-Agent", ""),
+            user_agent=request.headers.get("User-Agent", ""), session_began_with=session_began_with(request),
         )
         if not created:
             messages.info(request, services.ALREADY_SIGNED.format(version=version.label, policy=policy.title))

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from people.models import Organisation, Person, RoleAssignment, User
+from people.sign_in import send_login_email_changed_notice
 
 
 @admin.register(User)
@@ -17,6 +18,13 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data and form.initial.get("email"):
+            # A login's address is its identity: if an administrator's account
+            # (or a mistake) moves it, the old mailbox's owner hears at once.
+            send_login_email_changed_notice(old=form.initial["email"], new=obj.email)
 
 
 @admin.register(Organisation)

@@ -3,6 +3,9 @@ the trust (and administrators) see everyone; nobody else sees anyone else."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import IntEnum
+
 from django.db.models import Q, QuerySet
 
 from people.models import Organisation, Person, Role, RoleAssignment, User
@@ -55,3 +58,67 @@ def schools_managed_by(user: User) -> list[Organisation]:
         if org.is_trust:
             schools.extend(org.schools.all())
     return schools
+
+
+# ---- Who the staff import may create or change --------------------------------
+
+IMPORT_ABOVE_YOUR_POWER = (
+    "Row {row}: this person holds {power}, which is not below your own, so the staff import cannot create or "
+    "change their record. Ask an administrator to change it."
+)
+
+
+class Power(IntEnum):
+    """What a staff record (or a login) can do in the portal, from least to most."""
+
+    NONE = 0  # staff who read and sign
+    SCHOOL = 1  # a school-level portal role (HR at a school) or a committee seat
+    TRUST = 2  # a trust-level portal role, or a governance lead anywhere
+    ADMIN = 3  # a login with staff or superuser access
+
+
+POWER_WORDS = {
+    Power.NONE: "a staff record (and you hold no portal role)",
+    Power.SCHOOL: "a portal role at a school or a committee seat",
+    Power.TRUST: "a trust-level portal role or the governance lead role",
+    Power.ADMIN: "an administrator's login",
+}
+
+
+def powers_of(*, people: Iterable[Person], logins: Iterable[User] = ()) -> tuple[dict[int, Power], dict[int, Power]]:
+    """The power each staff record and each login holds, in three queries
+    whatever the number (the import asks about thousands at once)."""
+    from approvals.models import CommitteeMember  # approvals builds on people
+
+    person_power = {p.pk: Power.NONE for p in people}
+    admins = Person.objects.filter(pk__in=person_power).filter(Q(user__is_staff=True) | Q(user__is_superuser=True))
+    for person_id in admins.values_list("pk", flat=True):
+        person_power[person_id] = Power.ADMIN
+    for person_id in CommitteeMember.objects.filter(person_id__in=person_power).values_list("person_id", flat=True):
+        person_power[person_id] = max(person_power[person_id], Power.SCHOOL)
+    roles = RoleAssignment.objects.filter(person_id__in=person_power).values_list(
+        "person_id", "role", "organisation__kind")
+    for person_id, role, kind in roles:
+        trust_level = role == Role.GOVERNANCE_LEAD or kind == Organisation.Kind.TRUST
+        person_power[person_id] = max(person_power[person_id], Power.TRUST if trust_level else Power.SCHOOL)
+    login_power = {u.pk: Power.ADMIN if (u.is_staff or u.is_superuser) else Power.NONE for u in logins}
+    return person_power, login_power
+
+
+def import_ceiling(importer: User | None) -> Power | None:
+    """The rule: the staff import may create or change only records (and
+    logins) holding strictly less power than the person importing; this is
+    the lowest power they may not touch, or None for no limit.
+
+    So a school's HR touches nobody with any role or committee seat; trust HR
+    touches school HR, clerks and committee members but not trust-level
+    roles, governance leads or administrators' logins; an administrator (or
+    the operator's command line, with no importer) may change anyone. HR must
+    not be able to edit their way into, or around, a power they do not hold."""
+    if importer is None or importer.is_superuser:
+        return None
+    me = person_for_user(importer)
+    if me is None or has_left(me):
+        return Power.NONE
+    people, logins = powers_of(people=[me], logins=[importer])
+    return max(people[me.pk], logins[importer.pk])

@@ -1,5 +1,10 @@
 """Sign-in links by email: for a new starter's first contact, or anyone who
-has never set a password. Built on django-sesame (single use, expiring)."""
+has never set a password. Built on django-sesame (single use, expiring).
+
+A staff record's email is data HR edits (by hand or through the staff CSV
+import); a login's email is an identity. So a link is always sent to the
+login's own address, and a staff record never acquires an administrator's
+login just because HR typed its address."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from sesame.utils import get_query_string
@@ -20,13 +26,45 @@ log = logging.getLogger(__name__)
 LINK_SENT = (
     "If {email} is on the staff list, a sign-in link is on its way. It works once and expires in {days} days."
 )
+LOGIN_NOT_LINKABLE = (
+    "This staff record's email belongs to an administrator's login, which a staff record cannot take over. "
+    "An administrator must link them in the admin."
+)
+
+# How a session began, kept in the session and copied onto each sign-off: a
+# session opened by an emailed link proves only that someone held the mailbox.
+SESSION_BEGAN_WITH = "people.session_began_with"
+BEGAN_WITH_LINK, BEGAN_WITH_PASSWORD, BEGAN_WITH_SSO = "link", "password", "sso"
+_BACKEND_METHODS = {
+    "sesame.backends.ModelBackend": BEGAN_WITH_LINK,
+    "allauth.account.auth_backends.AuthenticationBackend": BEGAN_WITH_SSO,
+    "django.contrib.auth.backends.ModelBackend": BEGAN_WITH_PASSWORD,
+}
+
+
+class LoginNotLinkable(Exception):
+    """The staff record's email is that of a login a staff record may not take."""
+
+
+def may_link_login(user: User) -> bool:
+    """Whether an existing login found by email may be attached to a staff
+    record. Staff records are created by HR, so attaching must never hand a
+    record (and whoever controls its email) more than an ordinary member of
+    staff's login: never an administrator's (staff or superuser) login. A
+    login already attached to another record cannot be attached twice, and a
+    login without a record holds no portal roles (roles belong to records)."""
+    return not (user.is_staff or user.is_superuser) and not Person.objects.filter(user=user).exists()
 
 
 def login_for(person: Person) -> User:
-    """The person's login, created (without a password) on first need."""
+    """The person's login, created (without a password) on first need.
+
+    Raises LoginNotLinkable when the record's email is an administrator's login."""
     if person.user_id is not None:
         return person.user
     user = User.objects.filter(email__iexact=person.email).first()
+    if user is not None and not may_link_login(user):
+        raise LoginNotLinkable(LOGIN_NOT_LINKABLE)
     if user is None:
         user = User.objects.create_user(person.email, None, first_name=person.first_name,
                                         last_name=person.last_name)
@@ -45,18 +83,27 @@ def sign_in_url(person: Person, *, base_url: str, next_url: str | None = None) -
 
 def send_sign_in_link(*, email: str, base_url: str) -> bool:
     """Email a sign-in link to a current member of staff. Returns False (and
-    sends nothing) for an address that is not on the staff list; callers show
-    the same message either way so the form reveals nobody's employment."""
+    sends nothing) for an address that is not on the staff list, or whose
+    record cannot have a login; callers show the same message either way so
+    the form reveals nobody's employment.
+
+    The link goes to the login's own address, never to the staff record's:
+    HR can change the record's email, so it must not steer a credential."""
     person = current_staff_record(email.strip())
     if person is None:
         return False
-    url = sign_in_url(person, base_url=base_url, next_url=reverse("acknowledgements:mine"))
+    try:
+        url = sign_in_url(person, base_url=base_url, next_url=reverse("acknowledgements:mine"))
+    except LoginNotLinkable:
+        log.warning("no sign-in link: staff record %s has an administrator's email", person.pk)
+        return False
+    to = person.user.email
     context = {"person": person, "url": url, "days": link_days()}
     message = render_to_string("emails/sign_in_link.txt", context)
     html = render_to_string("emails/sign_in_link.html", context)
     # Sent directly, not through the outbox: a sign-in link is a credential and
     # is never stored. If the mail server is down the person simply asks again.
-    transaction.on_commit(lambda: _send(person.email, message, html))
+    transaction.on_commit(lambda: _send(to, message, html))
     return True
 
 
@@ -68,5 +115,35 @@ def _send(to: str, message: str, html: str) -> None:
         log.exception("could not send a sign-in link")
 
 
+LOGIN_EMAIL_CHANGED_SUBJECT = "The sign-in email of your Policy Portal login was changed"
+
+
+def send_login_email_changed_notice(*, old: str, new: str) -> None:
+    """Tell the old address that the login now signs in as another: the one
+    warning an owner gets if someone else moved their identity."""
+    message = render_to_string("emails/login_email_changed.txt", {"old": old, "new": new})
+    transaction.on_commit(lambda: _send_notice(old, message))
+
+
+def _send_notice(to: str, message: str) -> None:
+    try:
+        send_mail(LOGIN_EMAIL_CHANGED_SUBJECT, message, settings.DEFAULT_FROM_EMAIL, [to])
+    except Exception:  # the admin page must not fail; the log says why no email came
+        log.exception("could not send a sign-in email change notice")
+
+
 def link_days() -> int:
     return max(1, settings.SESAME_MAX_AGE // (24 * 60 * 60))
+
+
+def remember_how_session_began(sender, request: HttpRequest | None, user: User, **kwargs) -> None:
+    """user_logged_in receiver: note in the session which door the person came
+    through, so a sign-off can say so. Unknown doors (a test's force_login)
+    leave it empty rather than claim a password."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[SESSION_BEGAN_WITH] = _BACKEND_METHODS.get(getattr(user, "backend", ""), "")
+
+
+def session_began_with(request: HttpRequest) -> str:
+    return request.session.get(SESSION_BEGAN_WITH, "")

@@ -1,17 +1,41 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
+from sesame.views import LoginView
 
+from people.selectors import has_left, person_for_user
 from people.sign_in import LINK_SENT, link_days, send_sign_in_link
+
+LINK_NOT_VALID = "This sign-in link has expired or has already been used. Ask for a new one from the sign-in page."
+LINK_AFTER_LEAVING = ("This sign-in link was sent before your leave date. Now that you have left, it no longer "
+                      "signs you in; ask HR if you need your sign-off records.")
 
 
 class SignInLinkForm(forms.Form):
     email = forms.EmailField(label="Work email")
+
+
+class SignInLinkView(LoginView):
+    """django-sesame's link sign-in, refusing leavers: a link emailed before
+    someone's leave date must not open their account after it."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        token = request.GET.get(settings.SESAME_TOKEN_NAME)
+        user = authenticate(request, sesame=token) if token else None
+        if user is None:
+            raise PermissionDenied(LINK_NOT_VALID)
+        person = person_for_user(user)
+        if person is not None and has_left(person):
+            raise PermissionDenied(LINK_AFTER_LEAVING)
+        login(request, user)
+        return self.login_success()
 
 
 @login_not_required

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods
 from acknowledgements import selectors as sign_off_selectors
 from acknowledgements import services as sign_off_services
 from acknowledgements.forms import PaperSignOffForm
-from acknowledgements.models import SignOff
 from people import permissions, selectors
 from people.forms import ConfirmStaffImportForm, PeopleFilterForm, StaffCsvForm
-from people.models import Person
+from people.import_jobs import QUEUE_OVER_ROWS, count_rows, queue_staff_import
+from people.models import Person, StaffImportJob
 from people.sign_in import send_sign_in_link
 from people.staff_import import import_staff_csv
 from privacy.retention import retention_ends_on
@@ -100,13 +100,18 @@ def record_paper_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
     if not permissions.can_view_person(request.user, person) or person.user_id == request.user.pk:
         raise PermissionDenied(permissions.PERSON_DENIED)
-    form = PaperSignOffForm(request.POST or None, person=person, today=timezone.localdate())
+    versions = sign_off_services.paper_versions_for(person, recorder=request.user)
+    form = PaperSignOffForm(request.POST or None, versions=versions, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
-        sign_off, created = sign_off_services.record_sign_off(
-            person=person, version=form.cleaned_data["version"], method=SignOff.Method.RECORDED_BY_HR,
-            recorded_by=request.user, signed_on=form.cleaned_data["signed_on"], note=form.cleaned_data["note"],
-            ip_address=request.META.get("REMOTE_ADDR"), user_agent=request.headers.get("User-Agent", ""),
-        )
+        try:
+            sign_off, created = sign_off_services.record_paper_sign_off(
+                person=person, version=form.cleaned_data["version"], recorded_by=request.user,
+                signed_on=form.cleaned_data["signed_on"], note=form.cleaned_data["note"],
+                ip_address=request.META.get("REMOTE_ADDR"), user_agent=request.headers.get("User-Agent", ""),
+            )
+        except sign_off_services.SignOffRefused as refusal:
+            form.add_error(None, str(refusal))
+            return render(request, "people/record_paper_sign_off.html", {"person": person, "form": form})
         if created:
             messages.success(request, f"Paper sign-off recorded for {person.full_name}.")
         else:
@@ -123,9 +128,11 @@ def send_link(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_view_person(request.user, person):
         raise PermissionDenied(permissions.PERSON_DENIED)
     if send_sign_in_link(email=person.email, base_url=f"{request.scheme}://{request.get_host()}"):
-        messages.success(request, f"A sign-in link was emailed to {person.email}.")
+        person.refresh_from_db()  # the link goes to the login's own address, not the record's
+        messages.success(request, f"A sign-in link was emailed to {person.user.email}.")
     else:
-        messages.error(request, f"{person.full_name} has left, so no sign-in link was sent.")
+        messages.error(request, f"No sign-in link was sent: {person.full_name} has left, or their record's "
+                                "email is an administrator's login.")
     return redirect("people:detail", pk=person.pk)
 
 
@@ -138,7 +145,7 @@ def import_staff(request: HttpRequest) -> HttpResponse:
     form = StaffCsvForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
-        result = import_staff_csv(data, dry_run=True, allowed_schools=allowed)
+        result = import_staff_csv(data, dry_run=True, allowed_schools=allowed, importer=request.user)
         payload = signing.dumps(data.decode("latin-1"), salt=STAFF_IMPORT_SALT, compress=True) if result.ok else ""
         return render(request, "people/import_staff_check.html", {
             "result": result, "filename": form.cleaned_data["file"].name,
@@ -156,8 +163,24 @@ def _confirm_staff_import(request: HttpRequest, allowed) -> HttpResponse:
     except signing.BadSignature:
         messages.error(request, STAFF_IMPORT_EXPIRED)
         return redirect("people:import")
-    result = import_staff_csv(data, allowed_schools=allowed)
+    if count_rows(data) > QUEUE_OVER_ROWS:  # too long for a request: the worker imports it
+        job = queue_staff_import(data=data, filename="", importer=request.user)
+        return redirect("people:import_job", pk=job.pk)
+    result = import_staff_csv(data, allowed_schools=allowed, importer=request.user)
     if not result.ok:  # the records changed between the check and the confirm
         return render(request, "people/import_staff_check.html", {"result": result, "filename": "", "confirm": None})
     messages.success(request, f"Staff imported: {result.summary()}.")
     return redirect("people:list")
+
+
+# The waiting page reloads itself (a meta refresh, as the pack's waiting page
+# does: no script, so nothing for the Content-Security-Policy to refuse).
+IMPORT_JOB_REFRESH_SECONDS = 2
+
+
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A queued import's progress, then its summary or its errors. Only the
+    HR user who started it sees it; to anyone else it does not exist."""
+    _require_hr(request)
+    job = get_object_or_404(StaffImportJob.objects.defer("data"), pk=pk, importer=request.user)
+    return render(request, "people/import_job.html", {"job": job, "refresh": IMPORT_JOB_REFRESH_SECONDS})

@@ -3,9 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from sesame.views import LoginView as SignInLinkView
 
-from people.sign_in_views import request_sign_in_link, set_password
+from people.sign_in_views import SignInLinkView, request_sign_in_link, set_password
 from portal import health, views
 
 urlpatterns = [

@@ -3,6 +3,8 @@ garbled fields never cause a 500, and an invalid post writes no evidence."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,6 +14,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from acknowledgements.forms import PaperSignOffForm, SignForm
+from acknowledgements.services import paper_versions_for, published_on
 from approvals import services as approval_services
 from approvals.forms import DraftForm, MeetingDecisionForm, SubmitForm, VoteForm
 from approvals.models import Submission, Vote
@@ -84,17 +87,22 @@ def test_sign_off_form(world, policies, signed_in, data):
 @given(data=st.data())
 def test_paper_sign_off_form(world, policies, signed_in, data):
     client = signed_in(world.school_hr)
-    post = data.draw(posts({"version": values(ids(world, policies)), "signed_on": values(),
+    # Dates near today, so some posts fall inside the allowed window and are recorded.
+    recent = st.dates(timezone.localdate() - datetime.timedelta(days=1000), timezone.localdate()).map(str)
+    post = data.draw(posts({"version": values(ids(world, policies)), "signed_on": values(recent),
                             "note": values()}))
     with rolled_back():
         before = row_counts()
         response = client.post(reverse("people:record_paper", args=[world.staff.pk]), post)
         assert response.status_code in {200, 302}
-        valid = PaperSignOffForm(form_data(post), person=world.staff, today=timezone.localdate()).is_valid()
+        form = PaperSignOffForm(form_data(post), today=timezone.localdate(),
+                                versions=paper_versions_for(world.staff, recorder=world.school_hr.user))
+        valid = form.is_valid() and (
+            published_on(form.cleaned_data["version"]) <= form.cleaned_data["signed_on"] <= timezone.localdate())
         event("valid" if valid else "invalid")
-        if not valid:
-            assert row_counts() == before
-            assert response.status_code == 200
+        expected = dict(before, **{"acknowledgements.SignOff": before["acknowledgements.SignOff"] + valid})
+        assert row_counts() == expected
+        assert response.status_code == (302 if valid else 200)
 
 
 @pytest.fixture
@@ -143,7 +151,7 @@ def test_draft_submit_form(world, policies, draft, board, igg, signed_in, data):
         before = row_counts()
         response = client.post(reverse("approvals:submit_draft", args=[policies[0].slug]), post)
         assert response.status_code == 302
-        valid = SubmitForm(form_data(post)).is_valid()
+        valid = SubmitForm(form_data(post), policy=policies[0]).is_valid()
         event("valid" if valid else "invalid")
         if not valid:
             assert row_counts() == before
@@ -187,13 +195,15 @@ def test_vote_form(world, board, submissions, signed_in, data):
 @given(data=st.data())
 def test_meeting_decision_form(world, igg, submissions, signed_in, data):
     client = signed_in(igg.clerk)
-    post = data.draw(posts({**VOTE_FIELDS, "meeting_date": values(st.just("2025-03-04")),
+    today = timezone.localdate().isoformat()  # the one date in range: the draft was sent today
+    post = data.draw(posts({**VOTE_FIELDS, "meeting_date": values(st.sampled_from([today, "2025-03-04"])),
                             "minute_reference": values(st.just("IGG/25/4"))}))
     with rolled_back():
         before, status = row_counts(), Submission.objects.get(pk=submissions[1].pk).status
         response = client.post(reverse("approvals:submission", args=[submissions[1].pk]), post)
         assert response.status_code in {200, 302}
-        valid = MeetingDecisionForm(form_data(post)).is_valid()
+        form = MeetingDecisionForm(form_data(post))
+        valid = form.is_valid() and form.cleaned_data["meeting_date"].isoformat() == today
         event("valid" if valid else "invalid")
         if not valid:
             assert row_counts() == before

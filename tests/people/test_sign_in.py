@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from people.models import User
 from people.sso import StaffOnlyAdapter
+from portal.views import LEAVER_SIGN_IN_ENDED
 from tests.factories import PersonFactory
 
 
@@ -94,3 +95,16 @@ class _Login:
 @pytest.mark.parametrize("email,allowed", [("staff@school.example", True), ("stranger@else.example", False)])
 def test_single_sign_on_is_only_for_people_on_the_staff_list(world, email, allowed):
     assert StaffOnlyAdapter().is_open_for_signup(None, _Login(email)) is allowed
+
+
+def test_a_leaver_cannot_sign_in_with_a_password_before_the_nightly_run_closes_the_login(client, world):
+    """The leave date is today; the nightly run has not yet closed the login."""
+    from django.utils import timezone
+
+    world.staff.leave_date = timezone.localdate()
+    world.staff.save()
+    assert User.objects.get(email="staff@school.example").is_active
+    response = client.post(reverse("login"), {"username": "staff@school.example", "password": world.password})
+    assert response.status_code == 200
+    assert LEAVER_SIGN_IN_ENDED in response.content.decode()
+    assert "_auth_user_id" not in client.session
