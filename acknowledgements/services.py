@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Collection
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
@@ -61,42 +62,58 @@ def people_covered(policy: Policy, rule: SignOffRule, *, today: datetime.date):
     return people.distinct()
 
 
+# People synced per pass when a list is given: keeps each IN (...) well under
+# SQLite's bound-parameter limit and each transaction short.
+SYNC_PEOPLE_PER_PASS = 5_000
+
+
 def sync_obligations(
-    *, policy: Policy | None = None, person: Person | None = None, today: datetime.date | None = None
+    *, policy: Policy | None = None, person: Person | None = None, people: Collection[int] | None = None,
+    today: datetime.date | None = None,
 ) -> dict[str, int]:
     """Bring the obligations table in line with the rules: create what is
-    owed, withdraw what is no longer owed. Idempotent."""
+    owed, withdraw what is no longer owed. Idempotent. `person` or `people`
+    (their ids: a staff import's new and changed people) limits the work to
+    them, whatever the size of the rest of the trust."""
     today = today or timezone.localdate()
     counts = {"created": 0, "withdrawn": 0}
     policies = Policy.objects.filter(sign_off_rule__isnull=False, current_version__isnull=False)
     if policy is not None:
         policies = policies.filter(pk=policy.pk)
-    for each in policies.select_related("sign_off_rule", "current_version", "organisation"):
-        with transaction.atomic():
-            _sync_policy(each, person=person, today=today, counts=counts)
     if person is not None:
-        counts["withdrawn"] += _withdraw(
-            Obligation.objects.filter(person=person, status=Obligation.Status.OUTSTANDING)
-            .exclude(policy__in=policies), today
-        )
+        people = [person.pk]
+    batches = [None] if people is None else _batches(sorted(set(people)), SYNC_PEOPLE_PER_PASS)
+    for person_ids in batches:
+        for each in policies.select_related("sign_off_rule", "current_version", "organisation"):
+            with transaction.atomic():
+                _sync_policy(each, person_ids=person_ids, today=today, counts=counts)
+        if person_ids is not None:
+            counts["withdrawn"] += _withdraw(
+                Obligation.objects.filter(person_id__in=person_ids, status=Obligation.Status.OUTSTANDING)
+                .exclude(policy__in=policies), today
+            )
     return counts
 
 
-def _sync_policy(policy: Policy, *, person: Person | None, today: datetime.date, counts: dict) -> None:
+def _batches(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
+
+
+def _sync_policy(policy: Policy, *, person_ids: list[int] | None, today: datetime.date, counts: dict) -> None:
     rule, current = policy.sign_off_rule, policy.current_version
     covered = people_covered(policy, rule, today=today)
-    if person is not None:
-        covered = covered.filter(pk=person.pk)
+    if person_ids is not None:
+        covered = covered.filter(pk__in=person_ids)
     major_published_on = _major_published_on(current)
     signed = defaultdict(list)
     sign_offs = SignOff.objects.filter(version__policy=policy)
-    if person is not None:
-        sign_offs = sign_offs.filter(person=person)
+    if person_ids is not None:
+        sign_offs = sign_offs.filter(person_id__in=person_ids)
     for person_id, major, on, period in sign_offs.values_list("person_id", "version__major", "signed_on", "period"):
         signed[person_id].append((major, on, period))
     existing = Obligation.objects.filter(policy=policy, status=Obligation.Status.OUTSTANDING)
-    if person is not None:
-        existing = existing.filter(person=person)
+    if person_ids is not None:
+        existing = existing.filter(person_id__in=person_ids)
     open_by_person = {o.person_id: o for o in existing}
     wanted_keys = set()
     to_create = []

@@ -123,3 +123,20 @@ def test_sync_is_idempotent(world):
     before = Obligation.objects.count()
     assert sync_obligations() == {"created": 0, "withdrawn": 0}
     assert Obligation.objects.count() == before
+
+
+def test_syncing_a_list_of_people_touches_only_them(world, settings, monkeypatch):
+    """A staff import syncs just the people in its file, in passes, and leaves
+    everyone else's obligations as they are, even when those are out of date."""
+    monkeypatch.setattr("acknowledgements.services.SYNC_PEOPLE_PER_PASS", 2)
+    policy = published_policy(organisation=world.trust)
+    sign_off_rule(policy)
+    newcomers = [PersonFactory(schools=[world.north]) for _ in range(3)]
+    bystander = PersonFactory(schools=[world.north])
+    world.staff.leave_date = TODAY - datetime.timedelta(days=1)
+    world.staff.save()
+    counts = sync_obligations(people=[p.pk for p in newcomers])
+    assert counts == {"created": 3, "withdrawn": 0}
+    assert all(outstanding(p) == ["1.0"] for p in newcomers)
+    assert outstanding(bystander) == []  # not in the list: the nightly sync is theirs
+    assert outstanding(world.staff) == ["1.0"]
