@@ -46,7 +46,7 @@ from approvals.models import CommitteeMember
 from documents import rendering, tasks
 from people.models import Role, StaffGroup, StaffImportJob, User
 from policies.importers import parse_document
-from policies.models import PolicyVersion
+from policies.models import Committee, PolicyVersion
 from policies.previews import sign_preview
 from tests.factories import (
     CommitteeFactory,
@@ -215,6 +215,14 @@ MATRIX: list[Case] = [
     Case("approvals:submission", expect(DRAFTERS | {"committee_member"}), kwargs=lambda w: {"pk": w.submission.pk}),
     Case("approvals:submission", expect({"committee_member"}), kwargs=lambda w: {"pk": w.submission.pk},
          method="POST"),  # only members decide; the owner and governance may only read
+    # The governance lead clerks IGG and sent her own draft there: she may read it, but nobody in the
+    # matrix may decide it (she is its author and submitter; the others are not on IGG).
+    Case("approvals:submission", expect({"governance"}), variant="own-draft",
+         kwargs=lambda w: {"pk": w.own_submission.pk}),
+    Case("approvals:submission", expect(()), variant="own-draft", method="POST",
+         kwargs=lambda w: {"pk": w.own_submission.pk},
+         data=lambda w: {"decision": "approve", "meeting_date": datetime.date.today().isoformat(),
+                         "minute_reference": "IGG/1", "comment": ""}),
     *both("approvals:draft", expect(DRAFTERS), variant="trust", kwargs=lambda w: {"slug": w.it.slug}),
     *both("approvals:draft", expect({"governance"}), variant="north", kwargs=lambda w: {"slug": w.north.slug}),
     Case("approvals:start_draft", expect(DRAFTERS), variant="trust", method="POST",
@@ -237,6 +245,10 @@ MATRIX: list[Case] = [
     # policy's rule covers teaching, support and leadership staff, not the trustee on the board.
     *both("acknowledgements:sign", expect(WITH_STAFF_RECORD - {"committee_member"}),
           kwargs=lambda w: {"slug": w.it.slug}),
+    # North's behaviour policy has no sign-off rule and no staff audience: nobody owes it, so nobody may
+    # make a permanent sign-off of it, even staff at North (a forged POST included).
+    *both("acknowledgements:sign", expect(()), variant="owed-by-nobody", kwargs=lambda w: {"slug": w.north.slug},
+          data=lambda w: {"version": w.north.current_version_id, "confirm": "on"}),
     *[Case(name, expect({"staff_north", "school_hr_north", "trust_hr", "superuser"}, otherwise=NOT_FOUND),
            variant="north-record", kwargs=lambda w: {"pk": w.north_sign_off.pk})
       for name in ("acknowledgements:receipt", "acknowledgements:receipt_download")],
@@ -434,6 +446,17 @@ def build_world() -> SimpleNamespace:
     w.north = published_policy(title="North Behaviour Policy", slug="north-behaviour", organisation=w.north_school,
                                owner=north_head, is_public=True)
     approval_services.start_draft(w.north, by=north_head)
+
+    # The Data Protection policy's draft, written by the governance lead and sent to IGG, which she clerks.
+    igg = CommitteeFactory(name="Information Governance Group", short_name="IGG", organisation=w.trust,
+                           decision_mode=Committee.DecisionMode.CLERK)
+    CommitteeMember.objects.create(committee=igg, person=w.governance, role=CommitteeMember.Role.CLERK)
+    dp = published_policy(title="Data Protection Policy", slug="data-protection", organisation=w.trust,
+                          owner=w.governance)
+    dp_draft = approval_services.start_draft(dp, by=w.governance)
+    approval_services.save_draft(dp_draft, body=dp_draft.body + "\n1.2 Report breaches.", reason="Annual review",
+                                 is_major=False, review_cycle_months=24, audiences=[])
+    w.own_submission = approval_services.submit_draft(dp_draft, committee=igg, by=w.governance.user)
 
     # A trust policy never yet published: a draft only.
     w.new = PolicyFactory(title="AI Policy", slug="ai-policy", organisation=w.trust, owner=w.owner)
