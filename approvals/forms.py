@@ -3,6 +3,7 @@ from django import forms
 from approvals.models import Decision
 from approvals.selectors import approving_committees
 from policies.models import Audience, Committee, Policy
+from policies.text import normalise_text
 
 
 class DraftForm(forms.Form):
@@ -31,6 +32,10 @@ class DraftForm(forms.Form):
         label="Next review", required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave empty: it becomes the approval date plus the review cycle.",
     )
+
+    def clean_body(self) -> str:
+        # The browser posts the textarea with CRLF line endings.
+        return normalise_text(self.cleaned_data["body"])
 
 
 CHOOSE_A_COMMITTEE = "Choose the committee to send the draft to."

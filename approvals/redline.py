@@ -4,6 +4,10 @@ word-level insertions and deletions within each section.
 Sections are matched by their heading without its number, so renumbering
 alone is not a change of content, and a section that changes place is
 reported as moved rather than as one deletion and one insertion.
+
+Both texts are normalised first and whitespace alone is never a change: a
+draft saved from a browser (CRLF) or an old approved version stored with
+trailing spaces compares cleanly with its successor.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from policies.text import normalise_text
 
 _HEADING = re.compile(r"^##\s+(.*)$", re.MULTILINE)
 _NUMBER = re.compile(r"^(?:(?:appendix|annex)\s+\w+\s*[-–—:]?\s*|\d+(?:\.\d+)*\.?\s+)", re.IGNORECASE)
@@ -51,7 +57,7 @@ def sections(body: str) -> list[Section]:
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(body)
         heading = match.group(1).strip()
-        key = _NUMBER.sub("", heading).strip().lower() or heading.lower()
+        key = " ".join(_NUMBER.sub("", heading).lower().split()) or heading.lower()
         parts.append(Section(key=key, heading=heading, text=body[match.end():end].strip()))
     return parts
 
@@ -61,14 +67,18 @@ def word_diff(old: str, new: str) -> SafeString:
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     out: list[str] = []
     for op, i1, i2, j1, j2 in _merged(difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes(), a):
-        if op == "equal":
-            out.append(escape("".join(a[i1:i2])))
+        if op == "equal" or _blank(a[i1:i2]) and _blank(b[j1:j2]):
+            out.append(escape("".join(b[j1:j2])))  # the new text's spacing, unmarked
             continue
         if op in ("delete", "replace"):
             out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
         if op in ("insert", "replace"):
             out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
     return mark_safe("".join(out))  # noqa: S308  (every piece of text above is escaped)
+
+
+def _blank(tokens: list[str]) -> bool:
+    return not "".join(tokens).strip()
 
 
 def _merged(opcodes: list[tuple], a: list[str]) -> list[tuple]:
@@ -86,7 +96,7 @@ def _merged(opcodes: list[tuple], a: list[str]) -> list[tuple]:
 
 
 def compare(old_body: str, new_body: str) -> list[SectionChange]:
-    old, new = sections(old_body), sections(new_body)
+    old, new = sections(normalise_text(old_body)), sections(normalise_text(new_body))
     old_by_key = {s.key: s for s in old}
     new_keys = {s.key for s in new}
     stayed = _in_order({s.key for s in old} & new_keys, [s.key for s in old], [s.key for s in new])
@@ -100,7 +110,7 @@ def compare(old_body: str, new_body: str) -> list[SectionChange]:
         html = word_diff(before.text, section.text)
         if section.key not in stayed:
             kind = "moved"
-        elif before.text != section.text:
+        elif before.text.split() != section.text.split():
             kind = "changed"
         else:
             kind = "unchanged"

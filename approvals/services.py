@@ -15,6 +15,7 @@ from approvals.permissions import conflict_of_interest
 from people.models import Person, User
 from policies.models import Committee, Policy, PolicyVersion, version_sort_key
 from policies.services import publish_version
+from policies.text import normalise_text
 
 OPEN_DRAFT_EXISTS = "There is already an open draft (version {label}) of this policy: carry on with that one."
 NOT_A_DRAFT = "Version {label} is {status}, so it cannot be {action}."
@@ -65,7 +66,7 @@ def start_draft(policy: Policy, *, by: Person, is_major: bool = False) -> Policy
         try:
             return PolicyVersion.objects.create(
                 policy=policy, label=next_label(policy, is_major=is_major), is_major=is_major,
-                status=PolicyVersion.Status.DRAFT, body=current.body if current else "",
+                status=PolicyVersion.Status.DRAFT, body=normalise_text(current.body) if current else "",
                 author=by.job_title or by.full_name, author_person=by,
                 review_cycle_months=policy.review_cycle_months, audiences=list(policy.audiences),
             )
@@ -83,7 +84,7 @@ def save_draft(
         _require(version, {PolicyVersion.Status.DRAFT}, "edited")
         if is_major != version.is_major:
             version.label = next_label(version.policy, is_major=is_major, excluding=version)
-        version.body, version.reason, version.is_major = body, reason.strip(), is_major
+        version.body, version.reason, version.is_major = normalise_text(body), reason.strip(), is_major
         version.review_cycle_months, version.audiences = review_cycle_months, audiences
         version.effective_on, version.next_review_on = effective_on, next_review_on
         version.save()
@@ -188,24 +189,30 @@ def _decide(submission: Submission, decision: str, *, on: datetime.date, today: 
 
 
 def _approve(version: PolicyVersion, *, committee: Committee, on: datetime.date, today: datetime.date) -> None:
-    """The version-table row fills itself, then the text is locked."""
+    """The version-table row fills itself, then the text is locked.
+
+    `on` is the approval date (a clerk's meeting may be last week); the
+    version takes effect no earlier than today, when the decision is recorded
+    and staff can first read it, so the version it supersedes, its sign-off
+    window and its obligations all date from its publication."""
     cycle = version.review_cycle_months or version.policy.review_cycle_months
     version.status = PolicyVersion.Status.APPROVED
     version.approved_on = on
     version.committee = committee
-    version.effective_on = version.effective_on or on
+    version.effective_on = max(version.effective_on or today, today)
     if version.next_review_on is None and cycle:
         version.next_review_on = add_months(on, cycle)
     version.save()
     if version.effective_on <= today:
-        publish_version(version, on=version.effective_on)
+        publish_version(version, on=today)
 
 
 def publish_due_versions(*, today: datetime.date | None = None) -> list[PolicyVersion]:
-    """Publish approved versions whose effective date has come. Safe to run twice."""
+    """Publish approved versions whose effective date has come. Safe to run twice.
+    A run that was missed publishes late, and the superseded date says so."""
     today = today or timezone.localdate()
     due = PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED, effective_on__lte=today)
-    return [publish_version(version, on=version.effective_on) for version in due.order_by("effective_on")]
+    return [publish_version(version, on=today) for version in due.order_by("effective_on")]
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

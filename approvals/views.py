@@ -15,6 +15,7 @@ from people.selectors import person_for_user
 from policies.models import Committee, Policy, PolicyVersion
 from policies.permissions import can_see_unpublished
 from policies.rendering import render_markdown
+from policies.text import normalise_text
 
 
 def _policy_for_drafting(request: HttpRequest, slug: str) -> Policy:
@@ -65,7 +66,10 @@ def edit_draft(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
     _policy_for_drafting(request, slug)
-    return render(request, "approvals/_preview.html", {"preview": render_markdown(request.POST.get("body", ""))})
+    # Rendered from the text as it will be saved, so the preview cannot show
+    # what saving takes away (a hard line break from two trailing spaces).
+    body = normalise_text(request.POST.get("body", ""))
+    return render(request, "approvals/_preview.html", {"preview": render_markdown(body)})
 
 
 @require_POST

@@ -3,6 +3,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from policies.models import Committee, Legislation, Policy, PolicyVersion, RelatedPolicyName
+from policies.text import normalise_text
 
 
 @admin.register(Committee)
@@ -66,8 +67,17 @@ class PolicyAdmin(SimpleHistoryAdmin):
     form = PolicyAdminForm
 
 
+class PolicyVersionAdminForm(forms.ModelForm):
+    """The admin's textarea posts CRLF like any browser's: store the one
+    canonical form, as the draft form does."""
+
+    def clean_body(self) -> str:
+        return normalise_text(self.cleaned_data["body"])
+
+
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(SimpleHistoryAdmin):
+    form = PolicyVersionAdminForm
     list_display = ["policy", "label", "status", "approved_on", "committee", "next_review_on"]
     list_filter = ["status", "committee"]
     search_fields = ["policy__title", "label"]

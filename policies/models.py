@@ -12,6 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from people.models import Organisation, Person
+from policies.text import normalise_text
 
 
 class Category(models.TextChoices):
@@ -199,6 +200,10 @@ def version_sort_key(label: str) -> tuple[int, int]:
 
 
 def content_hash(body: str) -> str:
+    # Frozen: every approved version's stored hash was computed this way, and
+    # save() recomputes it on each step of the lifecycle. policies.text's
+    # normalise_text does at least this much, so a normalised draft hashes as
+    # its CRLF original would have.
     normalised = "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").split("\n")).strip()
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
@@ -303,6 +308,11 @@ class PolicyVersion(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.major, self.minor = version_sort_key(self.label)
+        # The last line of defence for text that did not come through a form
+        # or a service. Only open drafts: an approved body is evidence and is
+        # kept byte for byte as it was approved.
+        if self.status in self.OPEN_STATUSES:
+            self.body = normalise_text(self.body)
         self.content_hash = content_hash(self.body)
         if self.pk:
             self._refuse_changes_to_locked_version()

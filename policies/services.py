@@ -140,6 +140,7 @@ def _import(parsed: ParsedPolicy, *, organisation: Organisation, outcome: Import
     add_legislation(policy, parsed.legislation)
     add_related_names(policy, parsed.related_policies)
     _import_versions(policy, parsed, outcome, importer)
+    _date_imported_supersessions(policy, importer)
 
 
 def _import_versions(policy: Policy, parsed: ParsedPolicy, outcome: ImportOutcome, importer: _Importer) -> None:
@@ -259,6 +260,20 @@ def _create_draft(
     outcome.notes.append(note.format(label=version.label))
 
 
+def _date_imported_supersessions(policy: Policy, importer: _Importer) -> None:
+    """An imported row was superseded when the next version took effect. The
+    portal did not see that day; the date the document states for the next
+    version is the only one there is, so the row says that, not nothing."""
+    shown = [PolicyVersion.Status.PUBLISHED, PolicyVersion.Status.SUPERSEDED]
+    versions = sorted(policy.versions.filter(status__in=shown), key=lambda v: (v.major, v.minor, v.pk))
+    for version, successor in zip(versions, versions[1:], strict=False):
+        day = successor.effective_on or successor.approved_on
+        if version.status == PolicyVersion.Status.SUPERSEDED and version.superseded_on is None and day:
+            version.superseded_on = day
+            _attribute(version, importer, IMPORTED_HISTORY_REASON)
+            version.save(update_fields=["superseded_on"])
+
+
 def _attribute(instance, importer: _Importer, reason: str) -> None:
     """Name the importer and what happened on the audit timeline."""
     instance._change_reason = importer.reason(reason)
@@ -268,7 +283,9 @@ def _attribute(instance, importer: _Importer, reason: str) -> None:
 
 def publish_version(version: PolicyVersion, *, on: datetime.date | None = None) -> PolicyVersion:
     """Make the version the one staff read, superseding the one before on the
-    same day."""
+    same day. `on` is the day of publication, which is today except where
+    history is replayed (an imported document's stated dates, the demo);
+    it is never the approval date, which may be a meeting days before."""
     with transaction.atomic():
         policy = Policy.objects.select_for_update().get(pk=version.policy_id)
         previous = policy.versions.filter(status=PolicyVersion.Status.PUBLISHED).exclude(pk=version.pk).first()

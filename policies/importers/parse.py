@@ -23,6 +23,7 @@ from policies.importers.text import read_text
 from policies.importers.title import find_title
 from policies.importers.versions import table_versions, version_label
 from policies.importers.word import read_docx
+from policies.text import normalise_text
 
 _DETAILS_CAPTION = re.compile(
     r"^(?:document|version|policy|revision|review)\s+(?:control|history|information|details|record)s?:?$", re.IGNORECASE
@@ -77,7 +78,7 @@ def parse_document(filename: str, data: bytes) -> ParsedPolicy:
     outline = build_outline(body, title)
     policy.sections = outline.sections
     policy.warnings.extend(outline.warnings)
-    policy.body_markdown = render_markdown(outline.items)
+    policy.body_markdown = normalise_text(render_markdown(outline.items))
     _settle_versions(policy, details, versions)
     policy.review_cycle_months = cycle_months(details.values.get("cycle")) or _cycle_in_text(outline.items)
     policy.related_policies = find_related(outline.items)
