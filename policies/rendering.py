@@ -8,6 +8,7 @@ could execute, whatever the body or an imported document contained.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 import markdown
@@ -26,7 +27,13 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align", "scope"},
 }
-RENDER_CACHE_VERSION = 1
+# 2: tables are wrapped in a scroll box; older cached renders lack it.
+RENDER_CACHE_VERSION = 2
+# nh3 has already escaped any "<table" typed as text, so what this matches are
+# real tables. The wrapper is added after sanitising so the allow-list stays
+# closed: a policy's own text can never bring a div, a role or a tabindex.
+_TABLE_OPEN = re.compile(r"<table\b[^>]*>")
+_TABLE_CLOSE = "</table>"
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,22 @@ def render_markdown(body: str) -> RenderedBody:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return RenderedBody(html=safe_html, contents=[_entry(t) for t in md.toc_tokens])
+    return RenderedBody(html=wrap_tables(safe_html), contents=[_entry(t) for t in md.toc_tokens])
+
+
+def wrap_tables(safe_html: str) -> str:
+    """Put each table of sanitised HTML in its own scroll box, so a wide table
+    (a contacts list, a version table) scrolls sideways inside the text rather
+    than widening the whole page on a phone. The box is focusable and named so
+    a keyboard user can scroll it too; names are numbered so each is unique."""
+    count = 0
+
+    def open_box(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return f'<div class="table-scroll" tabindex="0" role="region" aria-label="Table {count}">{match.group(0)}'
+
+    return _TABLE_OPEN.sub(open_box, safe_html).replace(_TABLE_CLOSE, _TABLE_CLOSE + "</div>")
 
 
 def render_version_body(body: str, content_hash: str) -> RenderedBody:
