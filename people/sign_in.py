@@ -11,14 +11,18 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from sesame.backends import ModelBackend as SesameBackend
+from sesame.tokens import parse_token
 from sesame.utils import get_query_string
 
 from people.models import Person, User
+from people.selectors import has_left
 from people.sso import current_staff_record
 
 log = logging.getLogger(__name__)
@@ -75,7 +79,7 @@ def login_for(person: Person) -> User:
 
 def sign_in_url(person: Person, *, base_url: str, next_url: str | None = None) -> str:
     user = login_for(person)
-    query = get_query_string(user)
+    query = f"{get_query_string(user)}&{RESEND_FIELD}={resend_code(user)}"
     if next_url:
         query += f"&next={next_url}"
     return f"{base_url}{reverse('sign_in_link')}{query}"
@@ -97,6 +101,11 @@ def send_sign_in_link(*, email: str, base_url: str) -> bool:
     except LoginNotLinkable:
         log.warning("no sign-in link: staff record %s has an administrator's email", person.pk)
         return False
+    _email_link(person, url)
+    return True
+
+
+def _email_link(person: Person, url: str) -> None:
     to = person.user.email
     context = {"person": person, "url": url, "days": link_days()}
     message = render_to_string("emails/sign_in_link.txt", context)
@@ -104,6 +113,53 @@ def send_sign_in_link(*, email: str, base_url: str) -> bool:
     # Sent directly, not through the outbox: a sign-in link is a credential and
     # is never stored. If the mail server is down the person simply asks again.
     transaction.on_commit(lambda: _send(to, message, html))
+
+
+# A link is opened twice: by the email's security scanner and by the person,
+# or by the person again a week later. A GET must neither use the link nor
+# count as a failed sign-in, so the token is read here, not through
+# authenticate() (whose failure signal django-axes records).
+def user_for_link_token(token: str) -> User | None:
+    """The active login a sign-in link's token is valid for, without signing
+    in: the link stays unused (a one-time token is spent by the sign-in
+    updating last_login) and no sign-in signal is sent."""
+    if not token:
+        return None
+    return parse_token(token, SesameBackend().get_user)
+
+
+# "Email me a new link" from a used or expired link must know whose link it
+# was, but a used token no longer verifies (its signature covered the old
+# last_login). So each link also carries this signed login id: it proves only
+# that the portal once emailed this login a link, and it can do nothing but
+# email the login's own address again.
+RESEND_FIELD = "resend"
+RESEND_SALT = "people.sign_in.resend"
+RESEND_MAX_AGE_DAYS = 90
+
+
+def resend_code(user: User) -> str:
+    return signing.dumps(user.pk, salt=RESEND_SALT, compress=True)
+
+
+def user_for_resend_code(code: str) -> User | None:
+    """The active login a link's resend code was made for; None for a forged,
+    altered or very old code."""
+    try:
+        pk = signing.loads(code or "", salt=RESEND_SALT, max_age=RESEND_MAX_AGE_DAYS * 24 * 60 * 60)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def send_new_sign_in_link(*, user: User, base_url: str) -> bool:
+    """Email a fresh link to the login a used or expired link belonged to, at
+    the login's own address. Nothing for a leaver or a login without a staff
+    record; callers say the same either way."""
+    person = Person.objects.filter(user=user).first()
+    if person is None or has_left(person):
+        return False
+    _email_link(person, sign_in_url(person, base_url=base_url, next_url=reverse("acknowledgements:mine")))
     return True
 
 

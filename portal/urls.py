@@ -4,16 +4,18 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from people.sign_in_views import SignInLinkView, request_sign_in_link, set_password
-from portal import health, views
+from people.sign_in_views import SignInLinkView, request_sign_in_link, send_new_link, set_password
+from portal import favicon, health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", health.health, name="health"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("accounts/login/", login_not_required(views.SignInView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/link/", login_not_required(SignInLinkView.as_view()), name="sign_in_link"),
     path("accounts/link/request/", request_sign_in_link, name="request_sign_in_link"),
+    path("accounts/link/again/", send_new_link, name="send_new_sign_in_link"),
     path("accounts/password/", set_password, name="set_password"),
     # django-allauth serves only single sign-on (SOCIALACCOUNT_ONLY). Its error
     # page is for people who could not sign in, so it cannot require sign-in.

@@ -38,13 +38,14 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
-from sesame.utils import get_query_string
+from sesame.utils import get_query_string, get_token
 
 from acknowledgements.services import record_sign_off
 from approvals import services as approval_services
 from approvals.models import CommitteeMember
 from documents import rendering, tasks
 from people.models import Role, StaffGroup, StaffImportJob, User
+from people.sign_in import resend_code
 from policies.importers import parse_document
 from policies.models import Committee, PolicyVersion
 from policies.previews import sign_preview
@@ -141,10 +142,12 @@ def south_record(w):
 # login_not_required must be here; a page here must be marked.
 PUBLIC = {
     "health": "the load balancer and monitoring ask it; it says nothing private",
+    "favicon": "browsers ask /favicon.ico before anyone signs in; it is the static icon",
     "login": "the sign-in page",
     "account_login": "allauth's name for the sign-in page (same path, served by the portal's view)",
     "account_logout": "allauth's sign-out; never reached: the portal's logout (signed in only) has the same path",
-    "sign_in_link": "a one-time sign-in link from an email signs the visitor in",
+    "sign_in_link": "a sign-in link from an email: its page shows Continue, whose POST signs the visitor in once",
+    "send_new_sign_in_link": "a used or expired sign-in link's page emails its login a new link",
     "request_sign_in_link": "people who never set a password ask for a sign-in link",
     "public:index": "policies published on the website, for schools' websites",
     "public:policy": "a policy published on the website",
@@ -166,11 +169,22 @@ MATRIX: list[Case] = [
     # ---- the front door and sign-in
     Case("home", expect(SIGNED_IN)),
     Case("health", expect(EVERYONE)),
+    Case("favicon", expect(EVERYONE)),
     *both("login", expect(EVERYONE), data=lambda w: {"username": "nobody@school.example", "password": "wrong"}),
     Case("logout", expect(SIGNED_IN), method="POST"),
     Case("sign_in_link", expect(EVERYONE), variant="valid-token",
          query="?{token}"),
     Case("sign_in_link", expect((), otherwise=DENIED, anonymous=DENIED), variant="bad-token", query="?token=forged"),
+    # Only Continue's POST signs in (the GET above only shows the button); a forged token gets the expired page.
+    Case("sign_in_link", expect(EVERYONE), variant="valid-token", method="POST",
+         data=lambda w: {"token": get_token(User.objects.get(pk=w.staff_north.user_id))}),
+    Case("sign_in_link", expect((), otherwise=DENIED, anonymous=DENIED), variant="bad-token", method="POST",
+         data=lambda w: {"token": "forged"}),
+    # Emails a new link to the login a genuine link belonged to, or (no genuine code) goes to the request form.
+    Case("send_new_sign_in_link", expect(EVERYONE), variant="genuine-code", method="POST",
+         data=lambda w: {"resend": resend_code(User.objects.get(pk=w.staff_north.user_id))}),
+    Case("send_new_sign_in_link", expect(EVERYONE), variant="forged-code", method="POST",
+         data=lambda w: {"resend": "forged"}),
     *both("request_sign_in_link", expect(EVERYONE), data=lambda w: {"email": w.staff_north.email}),
     *both("set_password", expect(SIGNED_IN)),  # one's own password only; an empty post is refused by the form
     # allauth's pages (it serves only single sign-on here)
