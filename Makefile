@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Links in emails (sign-in, reminders, approvals) point here; the worker sends
+# without a request, so it cannot ask the browser. Set it to reach the portal
+# from another machine (e.g. HOST=0.0.0.0 PORTAL_BASE_URL=http://laptop.local:8000).
+PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint audit bench faults load install migrate demo clean
 
@@ -28,7 +32,7 @@ run: demo
 	@echo ""
 	@echo "  Policy Portal is starting at http://$(HOST):$(PORT)/"
 	@echo "  Sign in with a demo login above. Stop with Ctrl-C."
-	@HTTP_HOST=$(HOST) HTTP_PORT=$(PORT) bin/run-dev
+	@HTTP_HOST=$(HOST) HTTP_PORT=$(PORT) PORTAL_BASE_URL=$(PORTAL_BASE_URL) bin/run-dev
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -53,5 +57,8 @@ lint: install
 audit: install
 	bin/audit
 
+# Also the emails an earlier version wrote into the project folder by mistake:
+# only Django's file-backend names (20250101-120000-<number>.log), nothing else.
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .broker .redis sent-emails
+	rm -f [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9]-[0-9]*.log

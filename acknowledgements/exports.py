@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Iterator
 
 from acknowledgements.reports import COLUMNS
-from portal.spreadsheets import safe_row, safe_xlsx_row
+from portal.spreadsheets import safe_row, xlsx_cells
+
+# The rows carry these as ISO text (what the CSV shows); the XLSX holds dates.
+DATE_COLUMNS = frozenset({"owed_since", "due"})
+_DATE_POSITIONS = [COLUMNS.index(name) for name in sorted(DATE_COLUMNS)]
 
 
 class _Echo:
@@ -40,7 +45,15 @@ def xlsx_bytes(rows: Iterable[list]) -> bytes:
     sheet = workbook.create_sheet("Outstanding sign-offs")
     sheet.append(COLUMNS)
     for row in rows:
-        sheet.append(safe_xlsx_row(row))
+        sheet.append(xlsx_cells(sheet, _with_dates(row)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _with_dates(row: list) -> list:
+    row = list(row)
+    for position in _DATE_POSITIONS:
+        if isinstance(row[position], str):
+            row[position] = datetime.date.fromisoformat(row[position])
+    return row

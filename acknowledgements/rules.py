@@ -10,6 +10,10 @@ from acknowledgements.models import Obligation, SignOffRule
 from people.models import Person
 from policies.models import Policy, PolicyVersion
 
+# A minor version takes over an unsigned obligation of its major version
+# (same reason, same due date), so "New major version" beside "2.1" is untrue.
+CARRIED_OVER = "Owed since version {major}, carried over to {label}"
+
 
 @dataclass(frozen=True)
 class Owed:
@@ -61,3 +65,11 @@ def owed(
                     major_published_on + datetime.timedelta(days=rule.new_version_days))
     return Owed(current.pk, "", Obligation.Reason.NEW_STARTER, started,
                 started + datetime.timedelta(days=rule.new_starter_days))
+
+
+def reason_label(obligation: Obligation) -> str:
+    """Why the obligation is owed, as HR and the person read it."""
+    version = obligation.version
+    if obligation.reason == Obligation.Reason.NEW_VERSION and version.minor:
+        return CARRIED_OVER.format(major=version.major, label=version.label)
+    return obligation.get_reason_display()

@@ -106,6 +106,7 @@ fault_init() {
     export DEBUG=false
     export SECRET_KEY="faults-$(head -c 24 /dev/urandom | base64)"
     export ALLOWED_HOSTS=127.0.0.1,localhost
+    export PORTAL_BASE_URL=http://127.0.0.1
     export FAULTS_STATIC_ROOT="$WORK/static"
     export MEDIA_ROOT="$WORK/media"
     # Four slashes: django-environ drops one, and a relative path would land in the checkout.

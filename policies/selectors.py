@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -165,20 +166,81 @@ class HistoryEntry:
 
 
 def policy_history(policy: Policy, *, limit: int = 50) -> list[HistoryEntry]:
-    """Every recorded change to the policy and its versions, newest first."""
-    policy_rows = policy.history.select_related("history_user").order_by("-history_date")[:limit]
-    version_rows = (
+    """Every recorded change to the policy and its versions, newest first;
+    a change says which fields it changed ("Policy changed: owner, next review on")."""
+    # One row more than is shown, so the oldest shown change has its predecessor
+    # to be compared with; both lists in one query each, whatever the length.
+    policy_rows = list(policy.history.select_related("history_user").order_by("-history_date")[:limit + 1])
+    version_rows = list(
         PolicyVersion.history.filter(policy_id=policy.pk)
         .select_related("history_user")
-        .order_by("-history_date")[:limit]
+        .order_by("-history_date")[:limit + 1]
     )
+    links = _M2mLinks(policy_rows)
     entries = chain(
-        (_history_entry(row, f"Policy {_verb(row)}") for row in policy_rows),
-        (_history_entry(row, f"Version {row.label} {_verb(row)} ({row.get_status_display().lower()})",
-                        version_id=row.id)
-         for row in version_rows),
+        (_history_entry(row, f"Policy {_what_changed(row, previous, links)}")
+         for row, previous in _with_previous(policy_rows)),
+        (_history_entry(row, f"Version {row.label} {_verb(row)} ({row.get_status_display().lower()})"
+                             f"{_fields_changed(row, previous, None)}", version_id=row.id)
+         for row, previous in _with_previous(version_rows)),
     )
     return sorted(entries, key=lambda e: e.when, reverse=True)[:limit]
+
+
+def _with_previous(rows: list) -> list[tuple]:
+    """Each history row (newest first) with the same object's row before it, if fetched."""
+    latest: dict[int, object] = {}
+    paired = []
+    for row in reversed(rows):
+        paired.append((row, latest.get(row.id)))
+        latest[row.id] = row
+    return paired[::-1]
+
+
+class _M2mLinks:
+    """The many-to-many links (legislation) each history row recorded, read in
+    one query per field for all rows rather than one per row as diff_against
+    would, and only when a change altered no other field: changing the links
+    writes a history row of its own."""
+
+    def __init__(self, rows: list) -> None:
+        self.rows = rows
+        self._links: dict[tuple[int, str], frozenset] | None = None
+
+    def of(self, row, field) -> frozenset:
+        if self._links is None:
+            self._links = self._read()
+        return self._links.get((row.history_id, field.name), frozenset())
+
+    def _read(self) -> dict[tuple[int, str], frozenset]:
+        links: dict[tuple[int, str], set] = {}
+        meta = self.rows[0]._meta
+        for field in self.rows[0]._history_m2m_fields:
+            through = apps.get_model(meta.app_label, f"{meta.object_name}_{field.name}")
+            pairs = through.objects.filter(history__in=[row.history_id for row in self.rows])
+            for history_id, target_id in pairs.values_list("history_id", f"{field.name}_id"):
+                links.setdefault((history_id, field.name), set()).add(target_id)
+        return {key: frozenset(value) for key, value in links.items()}
+
+
+def _what_changed(row, previous, links: _M2mLinks) -> str:
+    fields = _fields_changed(row, previous, links)
+    if row.history_type == "~" and previous is not None and not fields:
+        return "saved with nothing changed"
+    return f"{_verb(row)}{fields}"
+
+
+def _fields_changed(row, previous, links: _M2mLinks | None) -> str:
+    """": owner, next review on": the fields a change altered, by their names
+    on the form; empty for a creation, a deletion or a change with no predecessor."""
+    if row.history_type != "~" or previous is None:
+        return ""
+    m2m = list(getattr(row, "_history_m2m_fields", []))
+    delta = row.diff_against(previous, excluded_fields=[field.name for field in m2m])
+    names = [str(row._meta.get_field(name).verbose_name) for name in delta.changed_fields]
+    if not names and links is not None:
+        names = [str(field.verbose_name) for field in m2m if links.of(row, field) != links.of(previous, field)]
+    return f": {', '.join(names)}" if names else ""
 
 
 def _verb(row) -> str:
@@ -187,5 +249,7 @@ def _verb(row) -> str:
 
 def _history_entry(row, what: str, *, version_id: int | None = None) -> HistoryEntry:
     who = str(row.history_user) if row.history_user else "System"
-    reason = f": {row.history_change_reason}" if row.history_change_reason else ""
+    # A change that lists its fields takes its reason after a dash, not a second colon.
+    joiner = " — " if ": " in what else ": "
+    reason = f"{joiner}{row.history_change_reason}" if row.history_change_reason else ""
     return HistoryEntry(when=row.history_date, who=who, what=what + reason, version_id=version_id)

@@ -1,7 +1,7 @@
 """Settings for Policy Portal, read from the environment (django-environ).
 
 Every value has a safe development default so `make run` works on a bare
-machine: SQLite in the project folder, console email, DEBUG on only when asked.
+machine: SQLite in the project folder, emails as files in sent-emails/, DEBUG on only when asked.
 """
 
 import datetime
@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+
+from portal.mail_config import email_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -191,12 +193,13 @@ if env.str("SSO_GOOGLE_CLIENT_ID", default=""):
     }
 
 # Development keeps every email as a file in sent-emails/ (read them there);
-# production sets EMAIL_URL to its SMTP server.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://sent-emails")
-if EMAIL_CONFIG.get("EMAIL_FILE_PATH") and not Path(EMAIL_CONFIG["EMAIL_FILE_PATH"]).is_absolute():
-    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(BASE_DIR / EMAIL_CONFIG["EMAIL_FILE_PATH"])
+# production sets EMAIL_URL to its SMTP server. email_config puts a file
+# backend's folder under BASE_DIR: django-environ alone left it empty, which
+# wrote emails (sign-in links too) into the folder the server started in.
+EMAIL_CONFIG = email_config(env.str("EMAIL_URL", default="filemail://sent-emails"), base_dir=BASE_DIR)
 vars().update(EMAIL_CONFIG)
-# Where emails point people: the address staff use to reach the portal.
+# Where emails point people: the address staff use to reach the portal
+# (`make run` sets it from HOST and PORT; the worker has no request to ask).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Policy Portal <policies@localhost>")
 

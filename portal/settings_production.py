@@ -13,6 +13,10 @@ from portal.settings import LOGGING, env
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Every emailed link (sign-in links, reminders, decisions) starts with it; the
+# worker sends without a request to take a host from, and a development
+# default here would email staff links to 127.0.0.1.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL").rstrip("/")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

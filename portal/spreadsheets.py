@@ -11,6 +11,7 @@ show as text. Real numbers and dates are left as they are.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -20,6 +21,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 # Control characters an XLSX file cannot hold (openpyxl refuses the whole file).
 _NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# How a date cell shows in Excel and LibreOffice (a UK trust's day/month/year);
+# the cell itself holds a date, so the column sorts and filters as dates.
+XLSX_DATE_FORMAT = "dd/mm/yyyy"
 
 
 def safe_cell(value: Any) -> Any:
@@ -39,3 +43,17 @@ def safe_xlsx_row(row: Iterable[Any]) -> list[Any]:
     A quoted cell no longer begins with `=`, so openpyxl writes it as a
     string, never as a formula."""
     return [_NOT_IN_XLSX.sub("", cell) if isinstance(cell, str) else cell for cell in safe_row(row)]
+
+
+def xlsx_cells(sheet, row: Iterable[Any]) -> list[Any]:
+    """safe_xlsx_row for a write-only sheet, with each date (not datetime) a
+    date cell shown dd/mm/yyyy rather than text Excel cannot sort or filter."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in safe_xlsx_row(row):
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            value = WriteOnlyCell(sheet, value=value)
+            value.number_format = XLSX_DATE_FORMAT
+        cells.append(value)
+    return cells

@@ -14,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from acknowledgements.models import Obligation, SignOff
+from acknowledgements.rules import reason_label
 from approvals.models import CommitteeMember, Submission, Vote
 from people.models import Person, RoleAssignment
 from policies.models import Policy, PolicyVersion
@@ -108,7 +109,7 @@ def _sign_off(sign_off: SignOff) -> dict[str, Any]:
 def _obligation(obligation: Obligation) -> dict[str, Any]:
     return {
         "policy": obligation.version.policy.title, "version": obligation.version.label,
-        "reason": obligation.get_reason_display(), "owed_since": _when(obligation.owed_since),
+        "reason": reason_label(obligation), "owed_since": _when(obligation.owed_since),
         "due_on": _when(obligation.due_on), "status": obligation.get_status_display(),
         "closed_on": _when(obligation.closed_on),
     }

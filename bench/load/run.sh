@@ -29,6 +29,7 @@ export REDIS_URL=redis://127.0.0.1:6379/3
 export SECRET_KEY
 SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')
 export ALLOWED_HOSTS=127.0.0.1
+export PORTAL_BASE_URL=http://127.0.0.1
 export STATIC_ROOT=$WORK/static MEDIA_ROOT=$WORK/media
 export EMAIL_URL=dummymail://
 export PORTAL_BASE_URL=http://127.0.0.1:$PORT

@@ -13,13 +13,14 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "portal.settings_production",
     "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
     "ALLOWED_HOSTS": "policies.trust.example",
+    "PORTAL_BASE_URL": "https://policies.trust.example",
     "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
 }
 
 
 def manage(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
     # Not the test run's own switches: the e2e tests allow async-unsafe ORM calls, which a deployment must not.
-    ignored = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    ignored = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PORTAL_BASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in ignored}
     env.update(extra_env)
     return subprocess.run(
@@ -33,7 +34,7 @@ def test_check_deploy_reports_nothing():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PORTAL_BASE_URL"])
 def test_production_refuses_to_start_without_a_chosen_value(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = manage("check", **env)

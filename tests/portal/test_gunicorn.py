@@ -31,6 +31,7 @@ def server(tmp_path_factory):
         **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
         "DJANGO_SETTINGS_MODULE": "portal.settings_production",
         "SECRET_KEY": "gunicorn-test-" + "k" * 50, "ALLOWED_HOSTS": "127.0.0.1",
+        "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}", "STATIC_ROOT": str(tmp / "static"),
         "MEDIA_ROOT": str(tmp / "media"), "CELERY_BROKER_URL": "memory://",
         "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1",

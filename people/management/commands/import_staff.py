@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.template.defaultfilters import pluralize
 
 from people.staff_import import import_staff_csv
 
@@ -25,7 +26,8 @@ class Command(BaseCommand):
         for note in result.notes:
             self.stdout.write(note)
         if not result.ok:
-            self.stderr.write(f"{file}: {len(result.errors)} problem(s); nothing was imported.")
+            count = len(result.errors)
+            self.stderr.write(f"{file}: {count} problem{pluralize(count)}; nothing was imported.")
             for error in result.errors:
                 self.stderr.write(f"  {error}")
             sys.exit(1)

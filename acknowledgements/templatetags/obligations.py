@@ -1,0 +1,15 @@
+"""Template words for obligations, so every page says the same thing."""
+
+from __future__ import annotations
+
+from django import template
+
+from acknowledgements import rules
+from acknowledgements.models import Obligation
+
+register = template.Library()
+
+
+@register.filter
+def reason_label(obligation: Obligation) -> str:
+    return rules.reason_label(obligation)
