@@ -69,30 +69,52 @@ SYNC_PEOPLE_PER_PASS = 5_000
 
 def sync_obligations(
     *, policy: Policy | None = None, person: Person | None = None, people: Collection[int] | None = None,
-    today: datetime.date | None = None,
+    today: datetime.date | None = None, dry_run: bool = False,
 ) -> dict[str, int]:
     """Bring the obligations table in line with the rules: create what is
-    owed, withdraw what is no longer owed. Idempotent. `person` or `people`
-    (their ids: a staff import's new and changed people) limits the work to
-    them, whatever the size of the rest of the trust."""
+    owed, reopen what is owed again, withdraw what is no longer owed; what it
+    leaves outstanding equals acknowledgements.owed.owed_from_scratch. Idempotent.
+    `person` or `people` (their ids: a staff import's new and changed people)
+    limits the work to them, whatever the size of the rest of the trust.
+    With dry_run the counts say what would be done and nothing is written: the
+    same code runs in a transaction that is rolled back, so the forecast cannot
+    drift from the real thing."""
     today = today or timezone.localdate()
-    counts = {"created": 0, "withdrawn": 0}
+    if person is not None:
+        people = [person.pk]
+    if not dry_run:
+        return _sync(policy=policy, people=people, today=today)
+    with transaction.atomic():
+        counts = _sync(policy=policy, people=people, today=today)
+        transaction.set_rollback(True)
+    return counts
+
+
+def _sync(*, policy: Policy | None, people: Collection[int] | None, today: datetime.date) -> dict[str, int]:
+    counts = {"created": 0, "reopened": 0, "withdrawn": 0}
     policies = Policy.objects.filter(sign_off_rule__isnull=False, current_version__isnull=False)
     if policy is not None:
         policies = policies.filter(pk=policy.pk)
-    if person is not None:
-        people = [person.pk]
     batches = [None] if people is None else _batches(sorted(set(people)), SYNC_PEOPLE_PER_PASS)
     for person_ids in batches:
         for each in policies.select_related("sign_off_rule", "current_version", "organisation"):
             with transaction.atomic():
                 _sync_policy(each, person_ids=person_ids, today=today, counts=counts)
-        if person_ids is not None:
-            counts["withdrawn"] += _withdraw(
-                Obligation.objects.filter(person_id__in=person_ids, status=Obligation.Status.OUTSTANDING)
-                .exclude(policy__in=policies), today
-            )
+        counts["withdrawn"] += _withdraw(_without_a_rule(policy=policy, person_ids=person_ids), today)
     return counts
+
+
+def _without_a_rule(*, policy: Policy | None, person_ids: list[int] | None) -> QuerySet[Obligation]:
+    """Open obligations, in scope, of a policy that no longer has a rule or a
+    current version (a rule deleted in the admin): nobody owes those."""
+    open_ = Obligation.objects.filter(status=Obligation.Status.OUTSTANDING).exclude(
+        policy__in=Policy.objects.filter(sign_off_rule__isnull=False, current_version__isnull=False)
+    )
+    if policy is not None:
+        open_ = open_.filter(policy=policy)
+    if person_ids is not None:
+        open_ = open_.filter(person_id__in=person_ids)
+    return open_
 
 
 def _batches(ids: list[int], size: int) -> list[list[int]]:
@@ -104,7 +126,7 @@ def _sync_policy(policy: Policy, *, person_ids: list[int] | None, today: datetim
     covered = people_covered(policy, rule, today=today)
     if person_ids is not None:
         covered = covered.filter(pk__in=person_ids)
-    major_published_on = _major_published_on(current)
+    major_published_on = first_published_on(current)
     signed = defaultdict(list)
     sign_offs = SignOff.objects.filter(version__policy=policy)
     if person_ids is not None:
@@ -117,6 +139,7 @@ def _sync_policy(policy: Policy, *, person_ids: list[int] | None, today: datetim
     open_by_person = {o.person_id: o for o in existing}
     wanted_keys = set()
     to_create = []
+    later_due: dict[datetime.date, list[int]] = defaultdict(list)
     for each in covered:
         owed = rules.owed(person=each, policy=policy, rule=rule, current=current,
                           major_published_on=major_published_on, signed=signed[each.pk], today=today)
@@ -125,18 +148,33 @@ def _sync_policy(policy: Policy, *, person_ids: list[int] | None, today: datetim
         wanted_keys.add(each.pk)
         current_open = open_by_person.get(each.pk)
         if current_open and (current_open.version_id, current_open.period) == (owed.version_id, owed.period):
+            if owed.due_on > current_open.due_on:
+                later_due[owed.due_on].append(current_open.pk)
             continue
         to_create.append(Obligation(person=each, policy=policy, version_id=owed.version_id, period=owed.period,
                                     reason=owed.reason, owed_since=owed.owed_since, due_on=owed.due_on))
     replaced = {c.person_id for c in to_create}
     stale = [o.pk for pid, o in open_by_person.items() if pid not in wanted_keys or pid in replaced]
     counts["withdrawn"] += _withdraw(Obligation.objects.filter(pk__in=stale), today)
-    counts["created"] += _create_or_reopen(policy, to_create)
+    created, reopened = _create_or_reopen(policy, to_create)
+    counts["created"] += created
+    counts["reopened"] += reopened
+    _extend_due_dates(later_due)
 
 
-def _create_or_reopen(policy: Policy, obligations: list[Obligation]) -> int:
+def _extend_due_dates(later_due: dict[datetime.date, list[int]]) -> None:
+    """A rule's window made longer moves open obligations' due dates later. A
+    shorter one never moves them earlier (nobody becomes overdue because a rule
+    changed after they were asked): it applies to obligations opened after
+    the change. So an open obligation's due date only ever grows."""
+    for due_on, pks in later_due.items():
+        Obligation.objects.filter(pk__in=pks).update(due_on=due_on)
+
+
+def _create_or_reopen(policy: Policy, obligations: list[Obligation]) -> tuple[int, int]:
     """New obligations, or withdrawn ones owed again (a rule put back, a
-    leave date corrected) reopened: one row per person, version and period."""
+    leave date corrected) reopened: one row per person, version and period.
+    Returns (created, reopened)."""
     withdrawn = {
         (o.person_id, o.version_id, o.period): o.pk
         for o in Obligation.objects.filter(
@@ -152,14 +190,14 @@ def _create_or_reopen(policy: Policy, obligations: list[Obligation]) -> int:
         )
     fresh = [o for o in obligations if (o.person_id, o.version_id, o.period) not in withdrawn]
     Obligation.objects.bulk_create(fresh, ignore_conflicts=True)
-    return len(obligations)
+    return len(fresh), len(reopen)
 
 
 def _withdraw(obligations, today: datetime.date) -> int:
     return obligations.update(status=Obligation.Status.WITHDRAWN, closed_on=today)
 
 
-def _major_published_on(version: PolicyVersion) -> datetime.date:
+def first_published_on(version: PolicyVersion) -> datetime.date:
     """When the first version of this major number took effect: a minor
     revision does not restart the clock."""
     first = (
@@ -307,6 +345,5 @@ def set_sign_off_rule(
     policy: Policy, *, staff_groups: list[str], schools: list[Organisation] | None = None, **days
 ) -> SignOffRule:
     rule, _ = SignOffRule.objects.update_or_create(policy=policy, defaults={"staff_groups": staff_groups, **days})
-    rule.schools.set(schools or [])
-    transaction.on_commit(lambda: sync_obligations(policy=policy))
+    rule.schools.set(schools or [])  # the receivers resync the policy once this commits
     return rule

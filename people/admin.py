@@ -49,12 +49,8 @@ class PersonAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["schools"]
     inlines = [RoleInline]
 
-    def save_related(self, request, form, formsets, change) -> None:
-        # After the schools are saved: a new or moved person owes their pack at once.
-        from acknowledgements.services import sync_obligations
-
-        super().save_related(request, form, formsets, change)
-        sync_obligations(person=form.instance)
+    # What a new or changed person owes is resynced once the save commits, by
+    # acknowledgements.receivers (post_save and the schools' m2m_changed).
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # leavers are marked by their leave date, never deleted

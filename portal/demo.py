@@ -30,6 +30,9 @@ from policies.services import publish_version
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 _RELATIVE = re.compile(r"^today(?:([+-])(\d+))?$")
+# "last 09-01": the latest 1 September on or before the day of loading, so a
+# yearly rule's date is a real 1 September whatever day the demo is loaded.
+_LAST_DAY_OF_YEAR = re.compile(r"^last (\d{2})-(\d{2})$")
 
 
 @dataclass
@@ -53,6 +56,10 @@ class DemoResult:
 def relative_date(value: str | None, today: datetime.date) -> datetime.date | None:
     if not value:
         return None
+    yearly = _LAST_DAY_OF_YEAR.match(value.strip())
+    if yearly:
+        this_year = datetime.date(today.year, int(yearly[1]), int(yearly[2]))
+        return this_year if this_year <= today else this_year.replace(year=today.year - 1)
     match = _RELATIVE.match(value.strip())
     if not match:
         return datetime.date.fromisoformat(value)

@@ -121,7 +121,7 @@ def test_sync_is_idempotent(world):
     policy = published_policy(organisation=world.trust)
     sign_off_rule(policy)
     before = Obligation.objects.count()
-    assert sync_obligations() == {"created": 0, "withdrawn": 0}
+    assert sync_obligations() == {"created": 0, "reopened": 0, "withdrawn": 0}
     assert Obligation.objects.count() == before
 
 
@@ -136,7 +136,7 @@ def test_syncing_a_list_of_people_touches_only_them(world, settings, monkeypatch
     world.staff.leave_date = TODAY - datetime.timedelta(days=1)
     world.staff.save()
     counts = sync_obligations(people=[p.pk for p in newcomers])
-    assert counts == {"created": 3, "withdrawn": 0}
+    assert counts == {"created": 3, "reopened": 0, "withdrawn": 0}
     assert all(outstanding(p) == ["1.0"] for p in newcomers)
     assert outstanding(bystander) == []  # not in the list: the nightly sync is theirs
     assert outstanding(world.staff) == ["1.0"]
