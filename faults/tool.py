@@ -242,6 +242,9 @@ def schedule(args) -> int:
 
     every, _ = IntervalSchedule.objects.get_or_create(every=args.every, period=IntervalSchedule.SECONDS)
     wanted = {"reminders.tasks.send_reminders", "reminders.tasks.deliver_pending"}
+    # The default schedule runs reminders inside the one daily run; these scripts want them on their own.
+    for name in sorted(wanted):
+        PeriodicTask.objects.get_or_create(task=name, defaults={"name": f"faults: {name}", "interval": every})
     for task in PeriodicTask.objects.all():
         task.enabled = task.task in wanted
         if task.enabled:

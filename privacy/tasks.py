@@ -1,4 +1,8 @@
-"""Nightly housekeeping. Both tasks are safe to run twice."""
+"""Nightly housekeeping. Both tasks are safe to run twice.
+
+Beat no longer schedules them: portal.tasks.run_daily runs retention and the
+session sweep after the day's other jobs. They stay for one release so a
+message queued before the upgrade still runs."""
 
 from celery import shared_task
 from django.contrib.sessions.models import Session

@@ -1,4 +1,9 @@
-"""Thin Celery tasks over the reminder services; each is safe to run twice."""
+"""Thin Celery tasks over the reminder services; each is safe to run twice.
+
+Beat schedules only deliver_pending from here; the daily jobs run in order in
+portal.tasks.run_daily. send_reminders and publish_versions_due stay for one
+release so a message queued before the upgrade (or sent by faults/tool.py)
+still runs."""
 
 from celery import shared_task
 
