@@ -11,6 +11,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from acknowledgements.models import Obligation
+from acknowledgements.rules import period_label
 from people.models import Organisation, StaffGroup
 
 SORTS = {
@@ -21,7 +22,9 @@ SORTS = {
     "owed_since": ("owed_since", "person__last_name"),
     "group": ("person__staff_group", "person__last_name"),
 }
-COLUMNS = ["person", "email", "school", "staff_group", "policy", "version", "owed_since", "due", "days_overdue"]
+# "period" names a yearly re-reading's school year ("2026–27"); empty otherwise.
+COLUMNS = ["person", "email", "school", "staff_group", "policy", "version", "period", "owed_since", "due",
+           "days_overdue"]
 
 
 @dataclass(frozen=True)
@@ -85,11 +88,11 @@ def as_rows(obligations, *, today: datetime.date | None = None):
     labels = dict(StaffGroup.choices)
     values = obligations.values_list(
         "person_name", "person__email", "school_name", "person__staff_group", "policy__title", "version__label",
-        "owed_since", "due_on",
+        "period", "owed_since", "due_on",
     )
-    for name, email, school, group, policy, version, owed_since, due in values.iterator(chunk_size=5000):
-        yield [name, email, school, labels.get(group, group), policy, version, owed_since.isoformat(),
-               due.isoformat(), max(0, (today - due).days)]
+    for name, email, school, group, policy, version, period, owed_since, due in values.iterator(chunk_size=5000):
+        yield [name, email, school, labels.get(group, group), policy, version, period_label(period),
+               owed_since.isoformat(), due.isoformat(), max(0, (today - due).days)]
 
 
 @dataclass(frozen=True)

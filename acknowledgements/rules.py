@@ -73,3 +73,18 @@ def reason_label(obligation: Obligation) -> str:
     if obligation.reason == Obligation.Reason.NEW_VERSION and version.minor:
         return CARRIED_OVER.format(major=version.major, label=version.label)
     return obligation.get_reason_display()
+
+
+def period_label(period: str) -> str:
+    """A yearly period as the trust names it: "2026" -> "2026–27".
+
+    The stored period is the year of the rule's anniversary on which it opened
+    (see `annual_period_start`): a 1 September rule's "2026" is the school year
+    from 1 September 2026, so every page, export and PDF names it "2026–27".
+    Empty (not a yearly obligation) stays empty; anything not a year is shown
+    as stored rather than breaking a page or an export.
+    """
+    if not period.isdigit():
+        return period
+    start = int(period)
+    return f"{start}–{(start + 1) % 100:02d}"

@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from acknowledgements.models import Obligation, SignOff
-from acknowledgements.rules import reason_label
+from acknowledgements.rules import period_label, reason_label
 from approvals.models import CommitteeMember, Submission, Vote
 from people.models import Person, RoleAssignment
 from policies.models import Policy, PolicyVersion
@@ -98,7 +98,8 @@ def _login(user) -> dict[str, Any]:
 def _sign_off(sign_off: SignOff) -> dict[str, Any]:
     return {
         "policy": sign_off.version.policy.title, "version": sign_off.version.label,
-        "text_sha256": sign_off.content_hash, "statement": sign_off.statement, "period": sign_off.period,
+        "text_sha256": sign_off.content_hash, "statement": sign_off.statement,
+        "period": period_label(sign_off.period),
         "signed_at": _when(sign_off.signed_at), "signed_on": _when(sign_off.signed_on),
         "method": sign_off.get_method_display(), "note": sign_off.note,
         "recorded_by": sign_off.recorded_by.email if sign_off.recorded_by else None,
@@ -109,7 +110,8 @@ def _sign_off(sign_off: SignOff) -> dict[str, Any]:
 def _obligation(obligation: Obligation) -> dict[str, Any]:
     return {
         "policy": obligation.version.policy.title, "version": obligation.version.label,
-        "reason": reason_label(obligation), "owed_since": _when(obligation.owed_since),
+        "reason": reason_label(obligation), "period": period_label(obligation.period),
+        "owed_since": _when(obligation.owed_since),
         "due_on": _when(obligation.due_on), "status": obligation.get_status_display(),
         "closed_on": _when(obligation.closed_on),
     }

@@ -13,3 +13,8 @@ register = template.Library()
 @register.filter
 def reason_label(obligation: Obligation) -> str:
     return rules.reason_label(obligation)
+
+
+@register.filter
+def period_label(period: str) -> str:
+    return rules.period_label(period)

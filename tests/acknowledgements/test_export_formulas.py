@@ -49,7 +49,7 @@ def test_trust_hr_xlsx_export_holds_text_not_a_formula(world, signed_in, planted
     assert row[0].data_type == "s" and row[0].value == f"'{LEAK} @Lee"
     assert row[4].data_type == "s" and row[4].value == "'+Email Policy"
     assert not any(cell.data_type == "f" for r in sheet.iter_rows() for cell in r)
-    assert row[8].data_type == "n" and isinstance(row[8].value, int)  # days overdue stays a number
+    assert row[9].data_type == "n" and isinstance(row[9].value, int)  # days overdue stays a number
 
 
 def test_outstanding_command_csv_and_xlsx_hold_no_formula(world, planted, tmp_path):
