@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from acknowledgements.models import Obligation, SignOff
-from people.models import Person
+from people.models import Person, User
+from people.permissions import schools_managed_by
+from policies.models import PolicyVersion
 
 
 def owed_sign_offs(person: Person) -> QuerySet[Obligation]:
@@ -24,4 +26,19 @@ def sign_offs_of(person: Person) -> QuerySet[SignOff]:
         .select_related("version__policy", "recorded_by")
         .defer("version__body")
         .order_by("-signed_at")
+    )
+
+
+def paper_versions_for(person: Person, *, recorder: User) -> QuerySet[PolicyVersion]:
+    """The published versions HR may record a paper sign-off of for the
+    person: ones they owe or owed (an obligation exists, whatever its state,
+    for that major version), of a policy of the person's own schools or their
+    trust, among the schools the recorder manages."""
+    managed = {org.pk for org in schools_managed_by(recorder)}
+    schools = [s for s in person.schools.all() if s.pk in managed]
+    orgs = {s.pk for s in schools} | {s.the_trust.pk for s in schools}
+    owed = Obligation.objects.filter(person=person, policy_id=OuterRef("policy_id"), version__major=OuterRef("major"))
+    return (
+        PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED, policy__organisation__in=orgs)
+        .filter(Exists(owed)).select_related("policy").defer("body").order_by("policy__title")
     )

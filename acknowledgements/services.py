@@ -8,13 +8,13 @@ from collections import defaultdict
 from collections.abc import Collection
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from acknowledgements import rules
 from acknowledgements.models import Obligation, SignOff, SignOffRule
+from acknowledgements.selectors import paper_versions_for
 from people.models import Organisation, Person, User
-from people.permissions import schools_managed_by
 from people.selectors import has_left
 from policies.models import Policy, PolicyVersion
 
@@ -230,21 +230,6 @@ def _in_audience(person: Person, policy: Policy, today: datetime.date) -> bool:
     return policy.organisation_id in orgs and person.staff_group in (policy.audiences or [])
 
 
-def paper_versions_for(person: Person, *, recorder: User) -> QuerySet[PolicyVersion]:
-    """The published versions HR may record a paper sign-off of for the
-    person: ones they owe or owed (an obligation exists, whatever its state,
-    for that major version), of a policy of the person's own schools or their
-    trust, among the schools the recorder manages."""
-    managed = {org.pk for org in schools_managed_by(recorder)}
-    schools = [s for s in person.schools.all() if s.pk in managed]
-    orgs = {s.pk for s in schools} | {s.the_trust.pk for s in schools}
-    owed = Obligation.objects.filter(person=person, policy_id=OuterRef("policy_id"), version__major=OuterRef("major"))
-    return (
-        PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED, policy__organisation__in=orgs)
-        .filter(Exists(owed)).select_related("policy").defer("body").order_by("policy__title")
-    )
-
-
 def published_on(version: PolicyVersion) -> datetime.date:
     return version.effective_on or version.approved_on or timezone.localdate(version.created_at)
 
@@ -261,8 +246,9 @@ def record_paper_sign_off(
         raise SignOffRefused(PAPER_NOT_OWED)
     if signed_on > today:
         raise SignOffRefused(PAPER_IN_FUTURE)
-    if signed_on < published_on(version):
-        raise SignOffRefused(PAPER_BEFORE_PUBLICATION.format(signed_on=signed_on, published=published_on(version)))
+    published = published_on(version)
+    if signed_on < published:
+        raise SignOffRefused(PAPER_BEFORE_PUBLICATION.format(signed_on=signed_on, published=published))
     return _record(person=person, version=version, method=SignOff.Method.RECORDED_BY_HR, recorded_by=recorded_by,
                    signed_on=signed_on, note=note, ip_address=ip_address, user_agent=user_agent)
 

@@ -100,7 +100,7 @@ def record_paper_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
     if not permissions.can_view_person(request.user, person) or person.user_id == request.user.pk:
         raise PermissionDenied(permissions.PERSON_DENIED)
-    versions = sign_off_services.paper_versions_for(person, recorder=request.user)
+    versions = sign_off_selectors.paper_versions_for(person, recorder=request.user)
     form = PaperSignOffForm(request.POST or None, versions=versions, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,7 +14,8 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from acknowledgements.forms import PaperSignOffForm, SignForm
-from acknowledgements.services import paper_versions_for, published_on
+from acknowledgements.selectors import paper_versions_for
+from acknowledgements.services import published_on
 from approvals import services as approval_services
 from approvals.forms import DraftForm, MeetingDecisionForm, SubmitForm, VoteForm
 from approvals.models import Submission, Vote
