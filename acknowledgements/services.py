@@ -183,10 +183,15 @@ def _create_or_reopen(policy: Policy, obligations: list[Obligation]) -> tuple[in
         )
     }
     reopen = [o for o in obligations if (o.person_id, o.version_id, o.period) in withdrawn]
+    # One UPDATE per distinct (reason, owed since, due), not one per person: a
+    # rule put back reopens a whole school's obligations at once.
+    groups: dict[tuple, list[int]] = defaultdict(list)
     for each in reopen:
-        Obligation.objects.filter(pk=withdrawn[(each.person_id, each.version_id, each.period)]).update(
-            status=Obligation.Status.OUTSTANDING, closed_on=None, reason=each.reason,
-            owed_since=each.owed_since, due_on=each.due_on,
+        groups[(each.reason, each.owed_since, each.due_on)].append(
+            withdrawn[(each.person_id, each.version_id, each.period)])
+    for (reason, owed_since, due_on), pks in groups.items():
+        Obligation.objects.filter(pk__in=pks).update(
+            status=Obligation.Status.OUTSTANDING, closed_on=None, reason=reason, owed_since=owed_since, due_on=due_on,
         )
     fresh = [o for o in obligations if (o.person_id, o.version_id, o.period) not in withdrawn]
     Obligation.objects.bulk_create(fresh, ignore_conflicts=True)
