@@ -36,7 +36,7 @@ NOTE_NEWER_ROW_SKIPPED = (
 )
 NOTE_OPEN_DRAFT = "The policy already has an open draft ({label}); finish or withdraw it before importing a new one."
 NOTE_ALREADY_HELD = "Version {label} is already in the library; its text is not changed by importing."
-_CHANGE_REASON_LENGTH = 100  # simple_history's history_change_reason column
+_CHANGE_REASON_LENGTH = 1000  # a change reason is a sentence, not an essay
 
 
 @dataclass

@@ -6,7 +6,6 @@ app_name = "policies"
 
 urlpatterns = [
     path("", views.library, name="library"),
-    path("import/", views.import_document, name="import"),
     path("<slug:slug>/", views.policy_detail, name="detail"),
     path("<slug:slug>/versions/<str:label>/", views.version_detail, name="version"),
 ]

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, render
 
-from approvals.permissions import EDIT_DENIED, can_edit_drafts
+from approvals.permissions import can_edit_drafts
 from approvals.selectors import audit_events
-from people.models import Organisation
 from people.selectors import person_for_user
-from policies import permissions, previews, selectors, services
-from policies.forms import ConfirmImportForm, LibraryFilterForm, PolicyUploadForm
-from policies.importers import DocumentError, parse_document
+from policies import permissions, selectors
+from policies.forms import LibraryFilterForm
 from policies.models import Policy, PolicyVersion
 from policies.rendering import render_version_body
 
@@ -73,62 +68,6 @@ def public_policy(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return _render_version(request, policy, policy.current_version, template="policies/public_policy.html",
                            public=True)
-
-
-@require_http_methods(["GET", "POST"])
-def import_document(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_import_policies(request.user):
-        raise PermissionDenied(permissions.IMPORT_DENIED)
-    if request.method == "POST" and "payload" in request.POST:
-        return _confirm_import(request)
-    allowed = permissions.organisations_for_import(request.user)
-    form = PolicyUploadForm(request.POST or None, request.FILES or None, organisations=allowed,
-                            initial={"organisation": allowed.filter(kind="trust").first() or allowed.first()})
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["document"]
-        organisation = form.cleaned_data["organisation"]
-        try:
-            parsed = parse_document(upload.name, upload.read())
-        except DocumentError as error:
-            form.add_error("document", error.reason)
-        else:
-            outcome = services.import_policy_document(
-                parsed, organisation=organisation, by=request.user, dry_run=True,
-                may_import_history=permissions.can_import_history(request.user, organisation),
-            )
-            return render(request, "policies/import_preview.html", {
-                "parsed": parsed,
-                "organisation": organisation,
-                "outcome": outcome,
-                "confirm": ConfirmImportForm(
-                    initial={"payload": previews.sign_preview(parsed, organisation_id=organisation.pk)}
-                ),
-            })
-    return render(request, "policies/import_upload.html", {"form": form})
-
-
-def _confirm_import(request: HttpRequest) -> HttpResponse:
-    form = ConfirmImportForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise previews.PreviewInvalid(previews.PREVIEW_INVALID)
-        parsed, organisation_id = previews.read_preview(form.cleaned_data["payload"])
-        organisation = Organisation.objects.get(pk=organisation_id)
-    except (previews.PreviewInvalid, Organisation.DoesNotExist):
-        messages.error(request, previews.PREVIEW_INVALID)
-        return redirect("policies:import")
-    if not permissions.organisations_for_import(request.user).filter(pk=organisation.pk).exists():
-        raise PermissionDenied(permissions.IMPORT_ELSEWHERE_DENIED)
-    matched = Policy.objects.filter(organisation=organisation, title__iexact=parsed.title).first()
-    if matched and not (request.user.is_superuser or can_edit_drafts(request.user, matched)):
-        raise PermissionDenied(EDIT_DENIED)  # importing adds versions (or a draft) to the matched policy
-    outcome = services.import_policy_document(
-        parsed, organisation=organisation, by=request.user,
-        may_import_history=permissions.can_import_history(request.user, organisation),
-    )
-    level = messages.SUCCESS if outcome.changed else messages.INFO
-    messages.add_message(request, level, outcome.summary())
-    return redirect(outcome.policy)
 
 
 def _policy_or_404(request: HttpRequest, slug: str) -> Policy:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reminders",
     "documents",
     "privacy",
+    "imports",
     "django_htmx",
     "django_celery_beat",
     "csp",
@@ -277,3 +278,7 @@ LOGGING = {
     # WeasyPrint, fontTools and django-axes narrate every step at INFO.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
 }
+
+# A change's reason can name the file it was imported from and what a person
+# corrected before saving, which does not fit simple_history's default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

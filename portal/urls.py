@@ -27,6 +27,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("", include("approvals.urls")),
     path("", include("documents.urls")),
+    path("policies/import/", include("imports.urls")),
     path("policies/", include("policies.urls")),
     path("public/", include("policies.public_urls")),
     path("admin/", admin.site.urls),

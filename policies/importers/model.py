@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -47,6 +48,11 @@ class ParsedPolicy:
     sections: list[ParsedSection] = field(default_factory=list)
     body_markdown: str = ""
     warnings: list[str] = field(default_factory=list)
+    # Who owns the policy, as the document words it ("Head of IT").
+    owner: str | None = None
+    # Fields recognised with low confidence, highlighted on the correction
+    # form: "title", "owner", "next_review", "review_cycle", "versions.N.approved"…
+    uncertain: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -69,4 +75,36 @@ class ParsedPolicy:
             "related_policies": list(self.related_policies),
             "legislation": list(self.legislation),
             "sections": [{"number": s.number, "heading": s.heading} for s in self.sections if s.level == 1],
+            "owner": self.owner,
+            "warnings": list(self.warnings),
+            "uncertain": list(self.uncertain),
         }
+
+    def to_dict(self) -> dict:
+        """Everything, dates as ISO strings: what an import item stores."""
+        data = dataclasses.asdict(self)
+        data["next_review_on"] = _iso(self.next_review_on)
+        for row in data["versions"]:
+            row["approved_on"] = _iso(row["approved_on"])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ParsedPolicy:
+        data = dict(data)
+        data["next_review_on"] = _date(data.get("next_review_on"))
+        data["versions"] = [
+            ParsedVersion(**{**row, "approved_on": _date(row.get("approved_on"))}) for row in data.get("versions", [])
+        ]
+        data["sections"] = [ParsedSection(**section) for section in data.get("sections", [])]
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+
+def _iso(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | datetime.date | None) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)

@@ -234,7 +234,7 @@ def test_policy_upload_form(world, policies, signed_in, data):
                             "payload": values()}))
     with rolled_back():
         before = row_counts()
-        response = client.post(reverse("policies:import"), post)
+        response = client.post(reverse("imports:upload"), post)
         assert response.status_code in {200, 302}
         assert row_counts() == before
 

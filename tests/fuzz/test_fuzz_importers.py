@@ -254,7 +254,7 @@ def test_uploading_any_file_never_fails_and_a_refusal_saves_nothing(importer, wo
         filename = f"{name}{filename[filename.rfind('.'):]}"
     with rolled_back():
         before = row_counts()
-        response = importer.post(reverse("policies:import"),
+        response = importer.post(reverse("imports:upload"),
                                  {"document": SimpleUploadedFile(filename, data), "organisation": world.trust.pk})
         assert response.status_code == 200
         assert row_counts() == before
@@ -262,7 +262,7 @@ def test_uploading_any_file_never_fails_and_a_refusal_saves_nothing(importer, wo
         if payload is None:
             assert 'class="errorlist' in response.content.decode() or "error" in response.content.decode()
             return
-        confirmed = importer.post(reverse("policies:import"), {"payload": payload.group(1)}, follow=True)
+        confirmed = importer.post(reverse("imports:upload"), {"payload": payload.group(1)}, follow=True)
         assert confirmed.status_code == 200
 
 

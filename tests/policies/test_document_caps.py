@@ -54,7 +54,7 @@ def test_a_small_word_file_of_175000_empty_paragraphs_is_refused_at_once():
 
 def test_owner_uploading_the_paragraph_bomb_sees_the_reason_and_nothing_is_saved(world, signed_in):
     published_policy(title="Phones Policy", owner=world.owner)
-    response = signed_in(world.owner).post(reverse("policies:import"), {
+    response = signed_in(world.owner).post(reverse("imports:upload"), {
         "document": SimpleUploadedFile("bomb.docx", word_with_body("<w:p/>" * 175_000)),
         "organisation": world.trust.pk,
     })

@@ -36,11 +36,11 @@ ATTACK = email_policy_document(
 
 def import_through_the_page(client, data: bytes, organisation) -> str:
     """Upload, then confirm the preview, as a person does."""
-    preview = client.post(reverse("policies:import"), {
+    preview = client.post(reverse("imports:upload"), {
         "document": SimpleUploadedFile("email.md", data), "organisation": organisation.pk,
     })
     payload = re.search(r'name="payload" value="([^"]+)"', preview.content.decode()).group(1)
-    return client.post(reverse("policies:import"), {"payload": payload}, follow=True).content.decode()
+    return client.post(reverse("imports:upload"), {"payload": payload}, follow=True).content.decode()
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_owner_importing_a_newer_version_gets_a_draft_not_a_publication(world, s
 
 
 def test_owner_sees_before_confirming_that_the_newer_version_will_be_a_draft(world, signed_in, email_policy):
-    preview = signed_in(world.owner).post(reverse("policies:import"), {
+    preview = signed_in(world.owner).post(reverse("imports:upload"), {
         "document": SimpleUploadedFile("email.md", ATTACK), "organisation": world.trust.pk,
     }).content.decode()
     assert escape(NOTE_DRAFT.format(label="3.0")) in preview

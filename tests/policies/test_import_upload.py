@@ -32,14 +32,14 @@ def owner_client(world, signed_in):
 
 
 def test_staff_cannot_open_the_import_page(world, signed_in):
-    response = signed_in(world.staff).get(reverse("policies:import"))
+    response = signed_in(world.staff).get(reverse("imports:upload"))
     assert response.status_code == 403
     assert "Only policy owners and governance leads can import policies." in response.content.decode()
 
 
 def test_staff_cannot_post_an_import_either(world, signed_in):
     response = signed_in(world.staff).post(
-        reverse("policies:import"),
+        reverse("imports:upload"),
         {"document": upload("p.txt", TEXT_POLICY.encode()), "organisation": world.trust.pk},
     )
     assert response.status_code == 403
@@ -47,12 +47,12 @@ def test_staff_cannot_post_an_import_either(world, signed_in):
 
 
 def test_governance_lead_can_open_the_import_page(world, signed_in):
-    assert signed_in(world.governance).get(reverse("policies:import")).status_code == 200
+    assert signed_in(world.governance).get(reverse("imports:upload")).status_code == 200
 
 
 def test_preview_shows_what_was_recognised_and_saves_nothing(owner_client, world):
     response = owner_client.post(
-        reverse("policies:import"),
+        reverse("imports:upload"),
         {"document": upload("phones.txt", TEXT_POLICY.encode()), "organisation": world.trust.pk},
     )
     page = response.content.decode()
@@ -66,11 +66,11 @@ def test_preview_shows_what_was_recognised_and_saves_nothing(owner_client, world
 
 def test_confirming_the_preview_imports_the_policy(owner_client, world):
     preview = owner_client.post(
-        reverse("policies:import"),
+        reverse("imports:upload"),
         {"document": upload("phones.txt", TEXT_POLICY.encode()), "organisation": world.trust.pk},
     )
     payload = re.search(r'name="payload" value="([^"]+)"', preview.content.decode()).group(1)
-    response = owner_client.post(reverse("policies:import"), {"payload": payload}, follow=True)
+    response = owner_client.post(reverse("imports:upload"), {"payload": payload}, follow=True)
     policy = Policy.objects.get(title="Mobile Phone Policy")
     assert response.redirect_chain[-1][0] == policy.get_absolute_url()
     # A policy owner's import is a draft for approval, even of a new policy.
@@ -80,21 +80,21 @@ def test_confirming_the_preview_imports_the_policy(owner_client, world):
 
 
 def test_a_forged_preview_is_refused_and_saves_nothing(owner_client):
-    response = owner_client.post(reverse("policies:import"), {"payload": "forged:payload"}, follow=True)
+    response = owner_client.post(reverse("imports:upload"), {"payload": "forged:payload"}, follow=True)
     assert PREVIEW_INVALID in response.content.decode()
     assert Policy.objects.count() == 1
 
 
 def test_an_unsupported_file_type_is_explained(owner_client, world):
     response = owner_client.post(
-        reverse("policies:import"), {"document": upload("policy.pdf", b"%PDF-1.4"), "organisation": world.trust.pk}
+        reverse("imports:upload"), {"document": upload("policy.pdf", b"%PDF-1.4"), "organisation": world.trust.pk}
     )
     assert UNSUPPORTED_FILE in response.content.decode()
 
 
 def test_a_broken_word_file_is_explained_and_nothing_is_saved(owner_client, world):
     response = owner_client.post(
-        reverse("policies:import"),
+        reverse("imports:upload"),
         {"document": upload("broken.docx", b"this is not a zip"), "organisation": world.trust.pk},
     )
     page = response.content.decode()
@@ -110,7 +110,7 @@ def test_a_word_document_can_be_previewed(owner_client, world):
     data = io.BytesIO()
     document.save(data)
     response = owner_client.post(
-        reverse("policies:import"),
+        reverse("imports:upload"),
         {"document": upload("lone.docx", data.getvalue()), "organisation": world.trust.pk},
     )
     assert "Lone Working Policy" in response.content.decode()

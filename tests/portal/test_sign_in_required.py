@@ -9,7 +9,7 @@ from tests.factories import published_policy
 @pytest.mark.parametrize(
     "name,args",
     [("policies:library", []), ("policies:detail", ["p"]), ("policies:version", ["p", "1.0"]),
-     ("policies:import", [])],
+     ("imports:upload", [])],
 )
 def test_staff_pages_redirect_anonymous_visitors_to_sign_in(client, world, name, args):
     published_policy(slug="p", is_public=True)
@@ -27,7 +27,7 @@ def test_sign_in_page_is_open(client, db):
 
 def test_outsider_without_staff_record_cannot_import(client, world):
     client.force_login(world.outsider)
-    assert client.get(reverse("policies:import")).status_code == 403
+    assert client.get(reverse("imports:upload")).status_code == 403
 
 
 def test_admin_is_for_administrators_only(client, world):

@@ -204,11 +204,11 @@ MATRIX: list[Case] = [
     Case("microsoft_callback", expect((), otherwise=REFUSED, anonymous=REFUSED)),
     # ---- the policy library: published policies for everyone signed in; unpublished for drafters
     Case("policies:library", expect(SIGNED_IN)),
-    *both("policies:import", expect(DRAFTERS | {"superuser"})),
+    *both("imports:upload", expect(DRAFTERS | {"superuser"})),
     # Confirming an import publishes at once: only someone who may draft the matched policy may do it.
-    Case("policies:import", expect(DRAFTERS | {"superuser"}), variant="confirm-own-policy", method="POST",
+    Case("imports:upload", expect(DRAFTERS | {"superuser"}), variant="confirm-own-policy", method="POST",
          data=lambda w: {"payload": w.import_over_it}),
-    Case("policies:import", expect({"governance", "superuser"}), variant="confirm-over-north-policy", method="POST",
+    Case("imports:upload", expect({"governance", "superuser"}), variant="confirm-over-north-policy", method="POST",
          data=lambda w: {"payload": w.import_over_north}),
     Case("policies:detail", expect(SIGNED_IN), variant="trust-published", kwargs=lambda w: {"slug": w.it.slug}),
     Case("policies:detail", expect(SIGNED_IN), variant="north-published", kwargs=lambda w: {"slug": w.north.slug}),
