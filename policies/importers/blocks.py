@@ -21,6 +21,8 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)  # tables
     loose: bool = False  # a table made of tab-separated lines rather than a real table
     furniture: bool = False  # from a Word page header or footer: read for details only
+    flattened: bool = False  # a table rebuilt from lines of text (PDF-to-text): read with less confidence
+    spaced: str = ""  # a paragraph's line as written, where runs of spaces may separate a flattened table's cells
 
     @property
     def plain(self) -> str:
@@ -64,7 +66,8 @@ def line_block(raw: str) -> Block | None:
         return Block("para", re.sub(r"\t+", " ", line.strip()))
     if "\t" in line.strip():
         return Block("table", rows=[[cell.strip() for cell in line.strip().split("\t")]], loose=True)
-    return Block("para", re.sub(r"\s+", " ", line.strip()))
+    spaced = line.strip() if re.search(r"\S {2,}\S", line.strip()) else ""
+    return Block("para", re.sub(r"\s+", " ", line.strip()), spaced=spaced)
 
 
 def merge_rows(blocks: list[Block]) -> list[Block]:

@@ -83,10 +83,17 @@ def _front_matter(lines: list[str], blocks: list[Block]) -> int:
     return end + 1
 
 
+_BOLD_LABEL = re.compile(r"\s*\*\*[^*\n]{1,40}(?::\*\*|\*\*\s*:)")
+
+
 def _continues(blocks: list[Block], previous_blank: bool, line: str) -> bool:
     """A line straight after a paragraph or list item carries it on, unless it
     starts a numbered clause of its own."""
     if previous_blank or not blocks or blocks[-1].kind not in ("para", "bullet"):
+        return False
+    # "**Policy owner:** Head of IT" on lines of their own are details, one
+    # to a line, even though Markdown would join them into one paragraph.
+    if _BOLD_LABEL.match(line) or _BOLD_LABEL.match(blocks[-1].text):
         return False
     return not _CLAUSE.match(line)
 

@@ -9,7 +9,6 @@ headings whatever their numbers say.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from policies.importers.blocks import Block
@@ -81,7 +80,6 @@ class _Outliner:
         self.top: int | None = None
         self.numbered_sections = False
         self.appendix_numbers: set[str] = set()
-        self.clauses: list[str] = []
         self.outline = Outline()
 
     def run(self) -> Outline:
@@ -110,7 +108,6 @@ class _Outliner:
         elif self._appendix(plain, styled=False) or self._section(plain) or self._subheading(plain):
             pass
         elif SUB.match(plain):
-            self.clauses.append(SUB.match(plain).group("number"))
             items.append(Item("clause", block.text))
         elif ORDERED.match(plain):
             items.append(Item("numbered", block.text, width=block.width))
@@ -177,7 +174,6 @@ class _Outliner:
         return True
 
     def _add_subheading(self, number: str, text: str) -> None:
-        self.clauses.append(number)
         level = 2 if number.count(".") == 1 else 3
         heading = text.strip().rstrip(":").replace("**", "").strip()
         self.outline.items.append(Item("subheading", heading, number=number, level=level))
@@ -216,8 +212,7 @@ class _Outliner:
             if after > before + 1:
                 missing = ", ".join(str(n) for n in range(before + 1, after))
                 warnings.append(f"Section numbers jump from {before} to {after} (no section {missing}).")
-        repeated = [number for number, count in Counter(self.clauses).items() if count > 1]
-        if repeated:
-            warnings.append(f"Clause numbers used more than once: {', '.join(repeated)}.")
+        # A clause number used twice is the document's own slip: the text is kept
+        # as written and nothing is misread, so it is not a warning to act on.
         if not self.outline.sections:
             warnings.append("No numbered sections were found; the text is kept as it is.")

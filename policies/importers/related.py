@@ -44,7 +44,7 @@ def find_related(items: list[Item]) -> list[str]:
             section_rank, after_lead_in = rank, False
             names.extend(policy_names(text.split(":", 1)[1]) if ":" in text else [])
             continue
-        if section_rank is not None and rank is not None and rank <= section_rank and not _END.search(text):
+        if section_rank is not None and rank is not None and rank <= section_rank and _ends_section(item, text):
             section_rank = None
         if item.kind == "table":
             if section_rank is not None:
@@ -60,6 +60,16 @@ def find_related(items: list[Item]) -> list[str]:
             continue
         after_lead_in = bool(lead_in) or (after_lead_in and item.kind in ("bullet", "numbered"))
     return _unique(names)
+
+
+def _ends_section(item: Item, text: str) -> bool:
+    """A heading as strong as "Related policies" ends its list, unless it is
+    itself a name in the list ("Online Safety Policy" as a bold line). A new
+    numbered section ("5. Legislation and guidance") always does."""
+    return item.kind in ("section", "appendix") or not _END.search(text) or bool(_LAW.search(text))
+
+
+_LAW = re.compile(r"\b(?:legislation|law|statutory)\b", re.IGNORECASE)
 
 
 def _is_related_heading(text: str) -> bool:

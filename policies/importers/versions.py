@@ -16,6 +16,7 @@ _COMMITTEE = re.compile(
     r"LGB|FGB|IGG|SLT|CEO|head ?teacher|principal|executive)\b",
     re.IGNORECASE,
 )
+_NAMES_DOCUMENTS = re.compile(r"\b(?:polic(?:y|ies)|documents?|title|name|related|linked|procedures?)\b", re.IGNORECASE)
 _ACADEMIC_PERIOD = re.compile(r"\b(?:Q[1-4]|term|autumn|spring|summer|(?:19|20)\d{2})\b", re.IGNORECASE)
 
 
@@ -53,18 +54,31 @@ def column_of(header: str) -> str | None:
 
 
 def table_versions(rows: list[list[str]]) -> list[ParsedVersion] | None:
-    """The versions a table lists, or None when it is not a version table."""
+    """The versions a table lists, or None when it is not a version table.
+
+    A table is a version table by its header: a version (issue, revision)
+    column and a date column. A list of related policies or of roles has
+    neither, whatever its first column happens to hold."""
     for header_index, header in enumerate(rows[:2]):
-        columns = [column_of(cell) for cell in header]
-        known = {c for c in columns if c}
-        has_version_column = "version" in known and len(known) >= 2
-        if has_version_column or ({"approved", "reason"} <= known and len(known) >= 3):
+        columns = version_header(header)
+        if columns is not None:
             body = rows[header_index + 1 :]
             return [_from_columns(columns, row) for row in body if _row_has_content(columns, row)]
     labelled = [row for row in rows if _HEADLESS_LABEL.match(row[0].strip()) and len(row) >= 3]
     if labelled and len(labelled) == len(rows) and all(has_date(" ".join(row[1:])) for row in labelled):
         return [_from_cells(row) for row in labelled]
     return None
+
+
+def version_header(cells: list[str]) -> list[str | None] | None:
+    """The field each header cell names, when the cells head a version table."""
+    columns = [column_of(cell) for cell in cells]
+    if "version" not in columns or not ({"approved", "next_review"} & set(columns)):
+        return None
+    # "Related document | Version | Date": a list of other documents, each with its own version.
+    if any(column is None and _NAMES_DOCUMENTS.search(cell) for column, cell in zip(columns, cells, strict=True)):
+        return None
+    return columns
 
 
 def _row_has_content(columns: list[str | None], row: list[str]) -> bool:

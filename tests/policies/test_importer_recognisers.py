@@ -23,7 +23,7 @@ from policies.importers.versions import column_of, version_label
     ("September 1, 2024", datetime.date(2024, 9, 1)),
     ("Sep-23", datetime.date(2023, 9, 1)),
     ("Q1 2025-26", None),
-    ("Autumn term 2023", None),
+    ("Autumn term 2023", datetime.date(2023, 9, 1)),  # a term is the day it starts (test_importer_dates.py)
     ("31/02/2021", None),
     ("", None),
 ])

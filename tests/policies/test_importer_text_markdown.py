@@ -138,7 +138,8 @@ def test_text_approval_line_with_committee_and_next_review():
     assert parsed.title == "Behaviour Policy"
     version, = parsed.versions
     assert (version.version, version.approved, version.approved_on, version.approved_by, version.author) == (
-        None, "12/03/2023", datetime.date(2023, 3, 12), "Local Governing Body", "Headteacher")
+        None, "12/03/2023", datetime.date(2023, 3, 12), "Local Governing Body", None)
+    assert parsed.owner == "Headteacher"  # the policy's owner, not the version's author
     assert parsed.next_review == "March 2025"
     assert parsed.review_cycle_months == 18
     assert parsed.related_policies == [
