@@ -3,6 +3,7 @@ where Word had tabs or table cells."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from policies.importers.blocks import Block, join_wrapped, line_block, merge_rows
@@ -52,7 +53,35 @@ def _looks_like_text(text: str) -> bool:
     return controls / len(sample) < 0.01 and letters / len(visible) > 0.4
 
 
+# A PDF turned into text, or an email-width text file, wraps a paragraph at
+# about 60-100 characters with no blank line; Word's "Save as text" writes a
+# paragraph a line. A long line that stops mid-sentence, straight above a
+# line that does not start a clause, a bullet or a "Label:" of its own, is
+# wrapped (the Markdown reader joins such lines by Markdown's own rule).
+_WRAP_WIDTH = 60
+_STARTS_SOMETHING = re.compile(r"\s*(?:\d+(?:\.\d+)*[.)]?\s|[A-Za-z][.)]\s|[•·▪◦*–-]\s|[A-Z][\w ,'’()/&-]{0,40}:)")
+_COLUMNS = re.compile(r"\t| {3,}")
+
+
+def _join_hard_wraps(lines: list[str]) -> list[str]:
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        if (
+            line.strip()
+            and len(previous.strip()) >= _WRAP_WIDTH
+            and not previous.rstrip().endswith((".", ":", ";", "!", "?"))
+            and not _COLUMNS.search(previous.strip())
+            and not _COLUMNS.search(line.strip())
+            and not _STARTS_SOMETHING.match(line)
+        ):
+            joined[-1] = f"{previous.rstrip()} {line.strip()}"
+        else:
+            joined.append(line)
+    return joined
+
+
 def read_text(filename: str, data: bytes) -> list[Block]:
-    lines = decode_text(filename, data).split("\n")
+    lines = _join_hard_wraps(decode_text(filename, data).split("\n"))
     blocks = [block for block in map(line_block, lines) if block is not None]
     return merge_rows(join_wrapped(blocks))
