@@ -266,6 +266,9 @@ def main() -> int:
         report(f"pdf render {pages}-page policy (cached)", median_ms(lambda: rendering.policy_pdf(version), 20), 20),
     ]
     results += staff_import_figures()
+    import library_import  # bench/library_import.py, beside this file
+
+    results += library_import.figures(report, WORK)
     results += large_trust_figures()
     return 0 if all(results) else 1
 

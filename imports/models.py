@@ -18,6 +18,9 @@ class ImportBatch(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     notes = models.JSONField(default=list, blank=True, help_text="What was left out of the upload, and why.")
+    resent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When documents the worker never reached were handed to it again."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -225,6 +225,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Policy documents are small; a 10 MB cap stops an accidental upload of a video.
 POLICY_UPLOAD_MAX_BYTES = env.int("POLICY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = POLICY_UPLOAD_MAX_BYTES
+# A trust's whole folder in one upload: the import form takes up to 300
+# documents (imports.zips.MAX_FILES) and says so; past this Django refuses the
+# request outright (400), before any file is read.
+DATA_UPLOAD_MAX_NUMBER_FILES = 320
 
 # Retention: a leaver's personal data is anonymised this many days after their
 # leave date (six years: the usual schools' records retention for staff files).
