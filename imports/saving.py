@@ -2,22 +2,94 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
+from acknowledgements.usual_rules import UsualRule, set_rule_unless_set
+from imports.corrections import as_read, corrected_policy, describe, owner_candidates, owner_for
 from imports.models import ImportItem
-from people.models import User
+from people.models import Organisation, User
+from policies import permissions as policy_permissions
 from policies.importers import ParsedPolicy
 from policies.services import ImportOutcome, import_policy_document
 
+ALREADY_IMPORTED = "{file} has already been imported; it cannot be imported twice."
+NOT_READ = "{file} has not been read (or cannot be read), so there is nothing to import."
+ORGANISATION_DENIED = "You can import policies only for your own school or trust."
+
+
+class ImportRefused(Exception):
+    """The item cannot be imported; the message is for the user."""
+
+
+def read_values(item: ImportItem) -> dict:
+    """What was read, with the owner, category and sign-off rule the portal
+    would choose by itself: the correction form's starting point."""
+    parsed = ParsedPolicy.from_dict(item.parsed)
+    organisation = item.batch.organisation
+    return as_read(parsed, organisation=organisation,
+                   owner=owner_for(parsed.owner, list(owner_candidates(organisation))))
+
+
+def save_corrections(item: ImportItem, corrected: dict, *, mark_ready: bool = False) -> None:
+    """Keep what the person corrected (with what was read, so the audit entry
+    lists only real changes even if the staff list changes meanwhile)."""
+    read = (item.corrections or {}).get("read") or read_values(item)
+    item.corrections = {"read": read, "corrected": corrected}
+    fields = ["corrections"]
+    if mark_ready and item.state == ImportItem.State.NEEDS_LOOK:
+        item.state = ImportItem.State.READY
+        fields.append("state")
+    item.save(update_fields=fields)
+
+
+def current_values(item: ImportItem) -> tuple[dict, dict]:
+    """(what was read, what will be saved): the corrections if any, else what was read."""
+    read = (item.corrections or {}).get("read") or read_values(item)
+    return read, (item.corrections or {}).get("corrected") or read
+
 
 def import_item(item: ImportItem, *, by: User | None, may_import_history: bool) -> ImportOutcome:
-    """Save the item (with its corrections) whole or not at all."""
-    parsed = ParsedPolicy.from_dict(item.parsed)
+    """Save the item (with its corrections) whole or not at all, and give a
+    new policy the sign-off rule chosen (the trust's usual one by default).
+    `may_import_history` is for the batch's organisation; a correction that
+    moves the policy to another school or trust is checked again here."""
     with transaction.atomic():
-        outcome = import_policy_document(parsed, organisation=item.batch.organisation, by=by,
-                                         may_import_history=may_import_history)
-        item.state, item.policy, item.outcome = ImportItem.State.IMPORTED, outcome.policy, outcome.summary()
-        item.imported_at = timezone.now()
-        item.save(update_fields=["state", "policy", "outcome", "imported_at"])
+        locked = ImportItem.objects.select_for_update().select_related("batch__organisation").get(pk=item.pk)
+        if locked.state == ImportItem.State.IMPORTED:
+            raise ImportRefused(ALREADY_IMPORTED.format(file=locked.filename))
+        if locked.state not in ImportItem.OPEN_STATES or locked.parsed is None:
+            raise ImportRefused(NOT_READ.format(file=locked.filename))
+        read, corrected = current_values(locked)
+        organisation = Organisation.objects.get(pk=corrected["organisation"])
+        if organisation.pk != locked.batch.organisation_id and by is not None:
+            if not policy_permissions.organisations_for_import(by).filter(pk=organisation.pk).exists():
+                raise ImportRefused(ORGANISATION_DENIED)
+            may_import_history = policy_permissions.can_import_history(by, organisation)
+        owner = owner_candidates(organisation).filter(pk=corrected["owner"]).first() if corrected["owner"] else None
+        parsed = corrected_policy(ParsedPolicy.from_dict(locked.parsed), corrected)
+        outcome = import_policy_document(
+            parsed, organisation=organisation, by=by, may_import_history=may_import_history, owner=owner,
+            category=corrected["category"], corrected=describe(read, corrected),
+        )
+        if outcome.policy is not None and (outcome.created_policy or may_import_history):
+            _set_sign_off_rule(outcome, corrected["sign_off"])
+        locked.state, locked.policy, locked.outcome = ImportItem.State.IMPORTED, outcome.policy, outcome.summary()
+        locked.imported_at = timezone.now()
+        locked.save(update_fields=["state", "policy", "outcome", "imported_at"])
+    item.state, item.policy, item.outcome, item.imported_at = (
+        locked.state, locked.policy, locked.outcome, locked.imported_at)
     return outcome
+
+
+def _set_sign_off_rule(outcome: ImportOutcome, sign_off: dict) -> None:
+    """The rule as chosen (no staff groups: nobody signs it) for a new policy,
+    or one in the library without a rule that a governance lead imports
+    into. A policy's own rule is never replaced by an import."""
+    groups = () if sign_off["nobody"] else tuple(sign_off["staff_groups"])
+    rule = UsualRule(groups, sign_off["new_starter_days"], sign_off["new_version_days"])
+    annual_from = sign_off.get("annual_from")
+    annual_from = datetime.date.fromisoformat(annual_from) if annual_from and not rule.nobody else None
+    set_rule_unless_set(outcome.policy, rule, annual_from=annual_from)

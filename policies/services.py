@@ -36,6 +36,13 @@ NOTE_NEWER_ROW_SKIPPED = (
 )
 NOTE_OPEN_DRAFT = "The policy already has an open draft ({label}); finish or withdraw it before importing a new one."
 NOTE_ALREADY_HELD = "Version {label} is already in the library; its text is not changed by importing."
+NOTE_SETTINGS_KEPT = (
+    "“{title}” is already in the library: its owner and category stay as they are; change them on the policy."
+)
+# Added to every change reason an import writes from a person's correction
+# form, so the timeline says which document it was and what they corrected.
+IMPORTED_FROM = "Imported from {file}"
+IMPORTED_FROM_CORRECTED = "Imported from {file}, corrected: {fields}"
 _CHANGE_REASON_LENGTH = 1000  # a change reason is a sentence, not an essay
 
 
@@ -73,6 +80,10 @@ class _Importer:
 
     user: User | None
     may_import_history: bool
+    note: str = ""
+    # A dry run decides everything a real import does but writes no rows, so
+    # the preview costs the same few queries however long the version table.
+    dry_run: bool = False
 
     @property
     def name(self) -> str:
@@ -85,7 +96,10 @@ class _Importer:
         return person_for_user(self.user) if self.user is not None else None
 
     def reason(self, template: str) -> str:
-        return template.format(who=self.name)[:_CHANGE_REASON_LENGTH]
+        reason = template.format(who=self.name)
+        if self.note:
+            reason = f"{reason}. {self.note}"
+        return reason[:_CHANGE_REASON_LENGTH]
 
 
 class DryRunRollback(Exception):
@@ -94,7 +108,8 @@ class DryRunRollback(Exception):
 
 def import_policy_document(
     parsed: ParsedPolicy, *, organisation: Organisation, by: User | None, may_import_history: bool,
-    dry_run: bool = False,
+    dry_run: bool = False, owner: Person | None = None, category: str | None = None,
+    corrected: list[str] | None = None,
 ) -> ImportOutcome:
     """Add the document to the library as history, never as a fresh approval.
 
@@ -104,12 +119,23 @@ def import_policy_document(
     `may_import_history` (an administrator or governance lead) is the
     document's newest version published, marked "approval as stated in the
     document". `by` is None only for the operator's command line. All or
-    nothing."""
+    nothing.
+
+    From a correction form: `owner` and `category` are a new policy's (the
+    owner only where the importer may import history: anyone else's draft is
+    their own to send for approval); `corrected` names what the person
+    changed from what was read, and every change reason then says "Imported
+    from FILE[, corrected: …]"."""
     outcome = ImportOutcome(title=parsed.title)
-    importer = _Importer(user=by, may_import_history=may_import_history)
+    note = ""
+    if corrected is not None:
+        note = (IMPORTED_FROM_CORRECTED.format(file=parsed.filename, fields=", ".join(corrected)) if corrected
+                else IMPORTED_FROM.format(file=parsed.filename))
+    importer = _Importer(user=by, may_import_history=may_import_history, note=note, dry_run=dry_run)
     try:
         with transaction.atomic():
-            _import(parsed, organisation=organisation, outcome=outcome, importer=importer)
+            _import(parsed, organisation=organisation, outcome=outcome, importer=importer, owner=owner,
+                    category=category)
             if dry_run:
                 raise DryRunRollback
     except DryRunRollback:
@@ -117,37 +143,53 @@ def import_policy_document(
     return outcome
 
 
-def _import(parsed: ParsedPolicy, *, organisation: Organisation, outcome: ImportOutcome, importer: _Importer) -> None:
+def _import(
+    parsed: ParsedPolicy, *, organisation: Organisation, outcome: ImportOutcome, importer: _Importer,
+    owner: Person | None = None, category: str | None = None,
+) -> None:
     policy = Policy.objects.select_for_update().filter(organisation=organisation, title__iexact=parsed.title).first()
     if policy is None:
         policy = Policy(
             organisation=organisation,
             title=parsed.title,
             slug=unique_policy_slug(parsed.title, organisation),
-            category=category_from_title(parsed.title),
+            category=category or category_from_title(parsed.title),
             review_cycle_months=parsed.review_cycle_months,
             # Whoever imports a draft must be able to open and submit it.
-            owner=None if importer.may_import_history else importer.person,
+            owner=owner if importer.may_import_history else importer.person,
         )
         _attribute(policy, importer, IMPORTED_HISTORY_REASON if importer.may_import_history
                    else IMPORTED_DRAFT_REASON)
-        policy.save()
+        _save(policy, importer)
         outcome.created_policy = True
-    elif parsed.review_cycle_months and policy.review_cycle_months != parsed.review_cycle_months:
-        policy.review_cycle_months = parsed.review_cycle_months
-        policy.save(update_fields=["review_cycle_months", "updated_at"])
+    else:
+        if (owner is not None and owner.pk != policy.owner_id) or (category and category != policy.category):
+            outcome.notes.append(NOTE_SETTINGS_KEPT.format(title=policy.title))
+        if parsed.review_cycle_months and policy.review_cycle_months != parsed.review_cycle_months:
+            policy.review_cycle_months = parsed.review_cycle_months
+            _attribute(policy, importer, IMPORTED_HISTORY_REASON if importer.may_import_history
+                       else IMPORTED_DRAFT_REASON)
+            _save(policy, importer, update_fields=["review_cycle_months", "updated_at"])
     outcome.policy = policy
+    if importer.dry_run:
+        _import_versions(policy, parsed, outcome, importer)
+        return
     add_legislation(policy, parsed.legislation)
     add_related_names(policy, parsed.related_policies)
     _import_versions(policy, parsed, outcome, importer)
     _date_imported_supersessions(policy, importer)
 
 
+def _save(instance, importer: _Importer, **kwargs) -> None:
+    if not importer.dry_run:
+        instance.save(**kwargs)
+
+
 def _import_versions(policy: Policy, parsed: ParsedPolicy, outcome: ImportOutcome, importer: _Importer) -> None:
     rows = sorted(parsed.versions, key=lambda v: version_sort_key(v.version or ""))
     newest = rows.pop() if rows else ParsedVersion(None, None, None, None, None, None, parsed.next_review)
-    existing = {v.label: v for v in policy.versions.all()}
-    current = policy.current_version
+    existing = {v.label: v for v in policy.versions.all()} if policy.pk else {}
+    current = policy.current_version if policy.pk else None
     first_import = current is None and not any(v.is_locked for v in existing.values())
     if first_import and not importer.may_import_history:
         rows = []  # an owner may not write a whole approved history on a new policy
@@ -171,7 +213,7 @@ def _import_versions(policy: Policy, parsed: ParsedPolicy, outcome: ImportOutcom
     if older or (first_import and importer.may_import_history):
         version = _create_imported(policy, row, body=parsed.body_markdown, source=parsed.filename,
                                    importer=importer, next_review_on=parsed.next_review_on)
-        if not older:
+        if not older and not importer.dry_run:
             publish_version(version, on=version.effective_on)
         outcome.versions_added.append(label)
         return
@@ -225,7 +267,7 @@ def _create_imported(
         source_filename=source[:255],
     )
     _attribute(version, importer, IMPORTED_HISTORY_REASON)
-    version.save()
+    _save(version, importer)
     return version
 
 
@@ -234,7 +276,7 @@ def _create_draft(
 ) -> None:
     """The document's text as a draft: no approval, no publication, no
     obligations until a committee approves it in the portal."""
-    open_draft = policy.versions.filter(status__in=PolicyVersion.OPEN_STATUSES).first()
+    open_draft = policy.versions.filter(status__in=PolicyVersion.OPEN_STATUSES).first() if policy.pk else None
     if open_draft is not None:
         outcome.notes.append(NOTE_OPEN_DRAFT.format(label=open_draft.label))
         return
@@ -253,7 +295,7 @@ def _create_draft(
         source_filename=parsed.filename[:255],
     )
     _attribute(version, importer, IMPORTED_DRAFT_REASON)
-    version.save()
+    _save(version, importer)
     outcome.drafted = version.label
     first = policy.current_version_id is None
     note = NOTE_FIRST_IMPORT_DRAFT if first and not importer.may_import_history else NOTE_DRAFT

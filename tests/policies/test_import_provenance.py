@@ -2,8 +2,6 @@
 never publishes a version or names a committee's decision (issue 13,
 finding 2)."""
 
-import re
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
@@ -12,9 +10,11 @@ from django.utils.html import escape
 
 from acknowledgements.models import Obligation
 from documents.rendering import policy_document
+from imports.models import ImportItem
 from policies.models import Policy, PolicyVersion
 from policies.services import IMPORTED_DRAFT_REASON, IMPORTED_HISTORY_REASON, NOTE_DRAFT
 from tests.factories import CommitteeFactory, published_policy, sign_off_rule
+from tests.imports.correcting import form_data
 
 IMPORTED_LABEL = "imported — approval as stated in the document"
 
@@ -34,13 +34,19 @@ ATTACK = email_policy_document(
 )
 
 
-def import_through_the_page(client, data: bytes, organisation) -> str:
-    """Upload, then confirm the preview, as a person does."""
-    preview = client.post(reverse("imports:upload"), {
+def open_the_form(client, data: bytes, organisation) -> str:
+    """Upload one document and open its correction form."""
+    response = client.post(reverse("imports:upload"), {
         "document": SimpleUploadedFile("email.md", data), "organisation": organisation.pk,
     })
-    payload = re.search(r'name="payload" value="([^"]+)"', preview.content.decode()).group(1)
-    return client.post(reverse("imports:upload"), {"payload": payload}, follow=True).content.decode()
+    return client.get(response.url).content.decode()
+
+
+def import_through_the_page(client, data: bytes, organisation) -> str:
+    """Upload, then import from the correction form with nothing changed, as a person does."""
+    open_the_form(client, data, organisation)
+    item = ImportItem.objects.latest("pk")
+    return client.post(reverse("imports:item", args=[item.pk]), form_data(item), follow=True).content.decode()
 
 
 @pytest.fixture
@@ -68,9 +74,7 @@ def test_owner_importing_a_newer_version_gets_a_draft_not_a_publication(world, s
 
 
 def test_owner_sees_before_confirming_that_the_newer_version_will_be_a_draft(world, signed_in, email_policy):
-    preview = signed_in(world.owner).post(reverse("imports:upload"), {
-        "document": SimpleUploadedFile("email.md", ATTACK), "organisation": world.trust.pk,
-    }).content.decode()
+    preview = open_the_form(signed_in(world.owner), ATTACK, world.trust)
     assert escape(NOTE_DRAFT.format(label="3.0")) in preview
 
 

@@ -1,17 +1,18 @@
-"""The upload page: check what was recognised, then save."""
+"""The upload page: check what was recognised on the correction form, then save."""
 
 import io
-import re
 
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from policies.forms import UNSUPPORTED_FILE
+from imports.models import ImportItem
+from imports.permissions import BATCH_DENIED
+from imports.upload_forms import UNSUPPORTED_FILE
 from policies.models import Policy
-from policies.previews import PREVIEW_INVALID
 from tests.factories import published_policy
+from tests.imports.correcting import form_data
 
 TEXT_POLICY = (
     "Mobile Phone Policy\n\n"
@@ -50,13 +51,18 @@ def test_governance_lead_can_open_the_import_page(world, signed_in):
     assert signed_in(world.governance).get(reverse("imports:upload")).status_code == 200
 
 
+def upload_one(client, organisation, name="phones.txt", content: bytes | None = None):
+    """Upload one document and open its correction form, as a person does."""
+    content = content or TEXT_POLICY.encode()
+    response = client.post(reverse("imports:upload"), {"document": upload(name, content),
+                                                       "organisation": organisation.pk})
+    assert response.status_code == 302
+    return client.get(response.url)
+
+
 def test_preview_shows_what_was_recognised_and_saves_nothing(owner_client, world):
-    response = owner_client.post(
-        reverse("imports:upload"),
-        {"document": upload("phones.txt", TEXT_POLICY.encode()), "organisation": world.trust.pk},
-    )
-    page = response.content.decode()
-    assert "Check what was recognised" in page
+    page = upload_one(owner_client, world.trust).content.decode()
+    assert "Check and correct what was read" in page
     assert "Mobile Phone Policy" in page
     assert "Data Protection Act 2018" in page
     assert "1.2" in page
@@ -65,12 +71,9 @@ def test_preview_shows_what_was_recognised_and_saves_nothing(owner_client, world
 
 
 def test_confirming_the_preview_imports_the_policy(owner_client, world):
-    preview = owner_client.post(
-        reverse("imports:upload"),
-        {"document": upload("phones.txt", TEXT_POLICY.encode()), "organisation": world.trust.pk},
-    )
-    payload = re.search(r'name="payload" value="([^"]+)"', preview.content.decode()).group(1)
-    response = owner_client.post(reverse("imports:upload"), {"payload": payload}, follow=True)
+    upload_one(owner_client, world.trust)
+    item = ImportItem.objects.get()
+    response = owner_client.post(reverse("imports:item", args=[item.pk]), form_data(item), follow=True)
     policy = Policy.objects.get(title="Mobile Phone Policy")
     assert response.redirect_chain[-1][0] == policy.get_absolute_url()
     # A policy owner's import is a draft for approval, even of a new policy.
@@ -79,9 +82,12 @@ def test_confirming_the_preview_imports_the_policy(owner_client, world):
     assert policy.versions.get().status == "draft"
 
 
-def test_a_forged_preview_is_refused_and_saves_nothing(owner_client):
-    response = owner_client.post(reverse("imports:upload"), {"payload": "forged:payload"}, follow=True)
-    assert PREVIEW_INVALID in response.content.decode()
+def test_someone_elses_upload_cannot_be_confirmed_and_saves_nothing(owner_client, world, signed_in):
+    upload_one(signed_in(world.governance), world.trust)
+    item = ImportItem.objects.get()
+    response = signed_in(world.owner).post(reverse("imports:item", args=[item.pk]), form_data(item))
+    assert response.status_code == 403
+    assert BATCH_DENIED in response.content.decode()
     assert Policy.objects.count() == 1
 
 
@@ -109,8 +115,5 @@ def test_a_word_document_can_be_previewed(owner_client, world):
     document.add_paragraph("1.1 Staff working alone must tell someone where they are.")
     data = io.BytesIO()
     document.save(data)
-    response = owner_client.post(
-        reverse("imports:upload"),
-        {"document": upload("lone.docx", data.getvalue()), "organisation": world.trust.pk},
-    )
-    assert "Lone Working Policy" in response.content.decode()
+    response = upload_one(owner_client, world.trust, "lone.docx", data.getvalue())
+    assert 'value="Lone Working Policy"' in response.content.decode()

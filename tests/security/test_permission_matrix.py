@@ -44,11 +44,10 @@ from acknowledgements.services import record_sign_off
 from approvals import services as approval_services
 from approvals.models import CommitteeMember
 from documents import rendering, tasks
+from imports.reading import read_item, start_batch
 from people.models import Role, StaffGroup, StaffImportJob, User
 from people.sign_in import resend_code
-from policies.importers import parse_document
 from policies.models import Committee, PolicyVersion
-from policies.previews import sign_preview
 from tests.factories import (
     CommitteeFactory,
     PersonFactory,
@@ -205,11 +204,16 @@ MATRIX: list[Case] = [
     # ---- the policy library: published policies for everyone signed in; unpublished for drafters
     Case("policies:library", expect(SIGNED_IN)),
     *both("imports:upload", expect(DRAFTERS | {"superuser"})),
-    # Confirming an import publishes at once: only someone who may draft the matched policy may do it.
-    Case("imports:upload", expect(DRAFTERS | {"superuser"}), variant="confirm-own-policy", method="POST",
-         data=lambda w: {"payload": w.import_over_it}),
-    Case("imports:upload", expect({"governance", "superuser"}), variant="confirm-over-north-policy", method="POST",
-         data=lambda w: {"payload": w.import_over_north}),
+    # One document's correction form, and importing it: only whoever uploaded it (and an administrator).
+    *both("imports:item", expect({"governance", "superuser"}), kwargs=lambda w: {"item_id": w.import_item.pk},
+          data=lambda w: {"action": "check"}),
+    Case("imports:item", expect({"owner", "superuser"}), variant="owners-own-upload",
+         kwargs=lambda w: {"item_id": w.owners_import_item.pk}),
+    # A batch of uploaded documents: only the governance lead who uploaded it (and an administrator).
+    Case("imports:batch", expect({"governance", "superuser"}), kwargs=lambda w: {"batch_id": w.import_batch.pk}),
+    Case("imports:progress", expect({"governance", "superuser"}), kwargs=lambda w: {"batch_id": w.import_batch.pk}),
+    Case("imports:import_ready", expect({"governance", "superuser"}), method="POST",
+         kwargs=lambda w: {"batch_id": w.import_batch.pk}),
     Case("policies:detail", expect(SIGNED_IN), variant="trust-published", kwargs=lambda w: {"slug": w.it.slug}),
     Case("policies:detail", expect(SIGNED_IN), variant="north-published", kwargs=lambda w: {"slug": w.north.slug}),
     Case("policies:detail", expect(DRAFT_READERS, otherwise=NOT_FOUND), variant="trust-unpublished",
@@ -480,9 +484,13 @@ def build_world() -> SimpleNamespace:
     # A staff import trust HR queued for the worker.
     w.trust_hr_import_job = StaffImportJob.objects.create(importer=w.trust_hr.user, data=b"")
 
-    # Signed import previews, as the preview page hands them to its confirm button.
-    w.import_over_it = import_preview("IT Policy", w.trust)
-    w.import_over_north = import_preview("North Behaviour Policy", w.north_school)
+    # A batch of policy documents the governance lead uploaded, one still waiting for the worker.
+    w.import_batch = start_batch(files=[("email.txt", b"Email Policy\n\n1.1 Staff lock screens.\n")],
+                                 organisation=w.trust, by=w.governance.user)
+
+    # Documents read and waiting to be checked: one the governance lead uploaded, one the IT policy's owner did.
+    w.import_item = read_import("IT Policy", w.trust, w.governance)
+    w.owners_import_item = read_import("IT Policy", w.trust, w.owner)
 
     # Hana's predecessor as North's HR, who has left: her login still exists.
     w.leaver_hr = PersonFactory(first_name="Lena", last_name="Left", email="lena@school.example",
@@ -497,10 +505,10 @@ def build_world() -> SimpleNamespace:
     return w
 
 
-def import_preview(title: str, organisation) -> str:
+def read_import(title: str, organisation, by):
     text = f"{title}\n\nVersion\t9.0\n\n1. Introduction\n\n1.1 Replaced by an import.\n"
-    parsed = parse_document(f"{title}.txt", text.encode())
-    return sign_preview(parsed, organisation_id=organisation.pk)
+    batch = start_batch(files=[(f"{title}.txt", text.encode())], organisation=organisation, by=by.user)
+    return read_item(batch.items.get().pk)
 
 
 @pytest.fixture(scope="module")

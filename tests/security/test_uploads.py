@@ -1,14 +1,17 @@
 """Uploads are limited in size and type, are never stored, and never come
 back as HTML: what a document says is shown as sanitised text."""
 
-import re
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
+from imports.models import ImportItem
+from imports.permissions import BATCH_DENIED
+from imports.saving import ALREADY_IMPORTED
 from people.models import Person
 from policies.models import Policy, PolicyVersion
 from tests.factories import PersonFactory, published_policy
+from tests.imports.correcting import form_data, read_document
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +35,14 @@ DANGEROUS = ("<script>alert", "<img", "<iframe", "<a href=\"javascript:")
 
 def test_script_in_a_document_is_shown_as_harmless_text(world, signed_in):
     client = signed_in(world.governance)
-    preview = upload(client, "hostile.md", HOSTILE, world.trust)
+    preview = client.get(upload(client, "hostile.md", HOSTILE, world.trust).url)
     assert preview.status_code == 200
+    assert "must read this" in preview.content.decode()  # the document's text beside the form
     assert [dangerous for dangerous in DANGEROUS if dangerous in preview.content.decode()] == []
-    assert not Policy.objects.exists()  # a preview writes nothing
+    assert not Policy.objects.exists()  # the correction form writes nothing
 
-    payload = re.search(r'name="payload" value="([^"]+)"', preview.content.decode()).group(1)
-    client.post("/policies/import/", {"payload": payload})
+    item = ImportItem.objects.get()
+    client.post(reverse("imports:item", args=[item.pk]), form_data(item))
     page = client.get(Policy.objects.get().get_absolute_url()).content.decode()
     assert "Staff" in page and "must read this" in page
     assert "&lt;script&gt;alert(&#x27;stolen&#x27;)" in page or "&lt;script&gt;alert('stolen')" in page
@@ -93,18 +97,34 @@ def test_a_schools_policy_owner_imports_only_for_their_school(world, signed_in):
     assert not Policy.objects.filter(organisation=world.south).exists()
 
 
-def test_a_forged_confirmation_for_another_school_is_refused(world, signed_in):
-    from policies import previews
-    from policies.importers import parse_document
-
+def test_a_correction_moving_the_policy_to_another_school_is_refused(world, signed_in):
     owner = PersonFactory(first_name="Nia", last_name="North", schools=[world.north])
     published_policy(title="North Behaviour Policy", organisation=world.north, owner=owner)
-    parsed = parse_document("south.md", b"# South Policy\n\n## 1. Purpose\n\n1.1 Text.\n")
-    payload = previews.sign_preview(parsed, organisation_id=world.south.pk)
-    response = signed_in(owner).post("/policies/import/", {"payload": payload})
-    assert response.status_code == 403
-    assert "only for your own school or trust" in response.content.decode()
+    item = read_document(world.north, owner, b"# South Policy\n\n## 1. Purpose\n\n1.1 Text.\n", "south.md")
+    response = signed_in(owner).post(reverse("imports:item", args=[item.pk]),
+                                     form_data(item, organisation=world.south.pk))
+    assert "Select a valid choice" in response.content.decode()
     assert not Policy.objects.filter(organisation=world.south).exists()
+
+
+def test_a_forged_post_to_someone_elses_upload_is_refused(world, signed_in):
+    item = read_document(world.trust, world.governance, b"# South Policy\n\n## 1. Purpose\n\n1.1 Text.\n")
+    published_policy(title="Phones Policy", owner=world.owner)  # a policy owner, who may import his own
+    response = signed_in(world.owner).post(reverse("imports:item", args=[item.pk]), form_data(item))
+    assert response.status_code == 403
+    assert BATCH_DENIED in response.content.decode()
+    assert not Policy.objects.filter(title="South Policy").exists()
+
+
+def test_an_imported_document_cannot_be_imported_twice(world, signed_in):
+    item = read_document(world.trust, world.governance, b"# South Policy\n\n## 1. Purpose\n\n1.1 Text.\n")
+    client = signed_in(world.governance)
+    client.post(reverse("imports:item", args=[item.pk]), form_data(item))
+    again = client.post(reverse("imports:item", args=[item.pk]), form_data(item, title="South Policy Again"),
+                        follow=True)
+    assert ALREADY_IMPORTED.format(file="email.md") in again.content.decode()
+    assert list(Policy.objects.values_list("title", flat=True)) == ["South Policy"]
+    assert PolicyVersion.objects.count() == 1
 
 
 def test_trust_governance_imports_for_the_trust_and_every_school(world, signed_in):
