@@ -4,7 +4,8 @@ through `manage.py run_daily`; both get the same lines.
 
 The order matters: a version published today must be owed today, and an
 obligation created today must be in today's reminders. Retention and the
-session sweep come last because they only remove access."""
+session sweep come last because they only remove access, and the old
+uploads (working files of the library import) after them."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from acknowledgements.services import sync_obligations
 from approvals.services import publish_due_versions
+from imports.retention import old_batches, remove_old_batches
 from people.models import User
 from policies.models import PolicyVersion
 from privacy.retention import anonymise_due_leavers, close_leavers_logins, leavers_due
@@ -112,10 +114,17 @@ def sweep_sessions(today: datetime.date, dry_run: bool) -> str:
     return f"{deleted} expired sessions removed"
 
 
+def clear_uploads(today: datetime.date, dry_run: bool) -> str:
+    if dry_run:
+        return f"would remove {old_batches(today).count()} uploads"
+    return f"{remove_old_batches(today)} uploads removed"
+
+
 STEPS: list[tuple[str, Step]] = [
     ("publish versions", publish_versions),
     ("sync obligations", sync),
     ("send reminders", send_reminders),
     ("retention", retention),
     ("session sweep", sweep_sessions),
+    ("old uploads", clear_uploads),
 ]
