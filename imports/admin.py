@@ -1,16 +1,12 @@
 from django.contrib import admin
 
 from imports.models import ImportBatch, ImportItem
+from portal.admin_mixins import ReadOnlyAdminMixin
 
 
-class _ReadOnly(admin.ModelAdmin):
-    """Imports are made on the import page; the admin only shows them."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+class _ReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Imports are made on the import page (and removed by the daily run a
+    month later); the admin only shows them."""
 
 
 @admin.register(ImportBatch)

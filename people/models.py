@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
@@ -99,6 +102,20 @@ class StaffGroup(models.TextChoices):
     VOLUNTEER = "volunteer", "Volunteer"
 
 
+def in_post_condition(on: datetime.date, *, via: str = "") -> Q:
+    """The one statement of "has not left by `on`": no leave date, or one
+    after it (a leaver's last day is the day before their leave date). `via`
+    reaches a person through a relation ("person", "owner")."""
+    prefix = f"{via}__" if via else ""
+    return Q(**{f"{prefix}leave_date__isnull": True}) | Q(**{f"{prefix}leave_date__gt": on})
+
+
+class PersonQuerySet(models.QuerySet):
+    def in_post(self, *, on: datetime.date) -> PersonQuerySet:
+        """People who have not left by `on`."""
+        return self.filter(in_post_condition(on))
+
+
 class Person(models.Model):
     """A staff record. Leavers keep their record (and their sign-offs); they are
     marked by a leave date, never deleted."""
@@ -125,6 +142,7 @@ class Person(models.Model):
     )
 
     history = HistoricalRecords(m2m_fields=[schools])
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -15,6 +16,18 @@ def person_for_user(user: User) -> Person | None:
     if not hasattr(user, "_person_cache"):
         user._person_cache = Person.objects.filter(user=user).first()
     return user._person_cache
+
+
+NO_STAFF_RECORD = "Your login is not linked to a staff record, so there is nothing here for you."
+
+
+def require_person(user: User, message: str = NO_STAFF_RECORD) -> Person:
+    """The staff record behind a login, or a 403 that says why: the pages
+    about "my" sign-offs, receipts and data have nothing to show without one."""
+    person = person_for_user(user)
+    if person is None:
+        raise PermissionDenied(message)
+    return person
 
 
 def has_left(person: Person) -> bool:
