@@ -6,17 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+from tests.imports.correcting import MISREAD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# A strapline stands where the title should be, and version 2.0's date is a typo.
-MISREAD = (
-    b"# Connected, Curious, Kind\n\n"
-    b"| Version | Date approved | Reason for revision | Author |\n|---|---|---|---|\n"
-    b"| 1.0 | 01/09/2023 (Trust Board) | New policy | Head of IT |\n"
-    b"| 2.0 | 01/09/2042 (Trust Board) | Annual review | Head of IT |\n\n"
-    b"## 1. Introduction\n\n1.1 Staff use their work email for school business only.\n"
-)
 
 # Wider than the screen means the reader scrolls sideways (as tests/e2e/test_phone_fit.py measures it).
 OVERFLOW = "document.scrollingElement.scrollWidth - Math.min(window.innerWidth, screen.width)"

@@ -20,6 +20,16 @@ EMAIL_POLICY = (
 )
 
 
+# A strapline read as the title, and version 2.0's date misread.
+MISREAD = (
+    b"# Connected, Curious, Kind\n\n"
+    b"| Version | Date approved | Reason for revision | Author |\n|---|---|---|---|\n"
+    b"| 1.0 | 01/09/2023 (Trust Board) | New policy | Head of IT |\n"
+    b"| 2.0 | 01/09/2042 (Trust Board) | Annual review | Head of IT |\n\n"
+    b"## 1. Introduction\n\n1.1 Staff use their work email for school business only.\n"
+)
+
+
 def read_document(organisation, by, data: bytes = EMAIL_POLICY, filename: str = "email.md") -> ImportItem:
     batch = start_batch(files=[(filename, data)], organisation=organisation, by=getattr(by, "user", by))
     item = batch.items.get()

@@ -17,18 +17,10 @@ from imports.saving import (
 from policies.models import Policy, PolicyVersion
 from policies.services import IMPORTED_HISTORY_REASON
 from tests.factories import PersonFactory, published_policy, sign_off_rule
-from tests.imports.correcting import form_data, read_document
+from tests.imports.correcting import MISREAD, form_data, read_document
 
 pytestmark = pytest.mark.django_db
 
-# A strapline read as the title, and version 2.0's date misread.
-MISREAD = (
-    b"# Connected, Curious, Kind\n\n"
-    b"| Version | Date approved | Reason for revision | Author |\n|---|---|---|---|\n"
-    b"| 1.0 | 01/09/2023 (Trust Board) | New policy | Head of IT |\n"
-    b"| 2.0 | 01/09/2042 (Trust Board) | Annual review | Head of IT |\n\n"
-    b"## 1. Introduction\n\n1.1 Staff use their work email for school business only.\n"
-)
 
 
 def corrected(item, **changes) -> dict:
