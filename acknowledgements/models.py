@@ -163,14 +163,3 @@ class Obligation(models.Model):
     def __str__(self) -> str:
         return f"{self.person} owes {self.version}"
 
-
-class ComplianceSnapshot(models.Model):
-    """The dashboard's figures for one HR scope, refreshed by the worker every
-    few minutes: aggregating millions of obligations per page view is too slow."""
-
-    scope_key = models.CharField(max_length=64, unique=True)
-    data = models.JSONField()
-    computed_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"Compliance figures {self.scope_key[:8]} at {self.computed_at:%Y-%m-%d %H:%M}"

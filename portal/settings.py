@@ -40,12 +40,14 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.microsoft",
     "portal",
+    "outbox",
     "people",
     "policies",
     "acknowledgements",
     "approvals",
     "reminders",
     "documents",
+    "reports",
     "privacy",
     "imports",
     "django_htmx",
@@ -104,7 +106,11 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # (django-celery-beat) so an administrator changes times in the admin.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # The embedded file-based broker `make run` falls back to without Redis keeps
+    # everything under .broker/ (git-ignored); its control folder would otherwise
+    # be ./control in whatever folder the worker started from.
     "data_folder_in": str(BASE_DIR / ".broker"), "data_folder_out": str(BASE_DIR / ".broker"),
+    "control_folder": str(BASE_DIR / ".broker" / "control"),
     # How long Redis holds a task taken by a worker that then died before it is
     # handed to another. Longer than any task runs (a reminder run for 20,000
     # staff: about a minute); and a task redelivered while still running is

@@ -2,7 +2,8 @@ from allauth.socialaccount.views import login_error as sso_login_error
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from people.sign_in_views import SignInLinkView, request_sign_in_link, send_new_link, set_password
 from portal import favicon, health, views
@@ -21,15 +22,18 @@ urlpatterns = [
     # page is for people who could not sign in, so it cannot require sign-in.
     path("accounts/3rdparty/login/error/", login_not_required(sso_login_error), name="socialaccount_login_error"),
     path("accounts/", include("allauth.urls")),
-    path("my/", include("acknowledgements.urls")),
+    path("", include("acknowledgements.urls")),
     path("people/", include("people.urls")),
-    path("reports/", include("acknowledgements.report_urls")),
+    path("reports/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
     path("", include("approvals.urls")),
     path("", include("documents.urls")),
     path("policies/import/", include("imports.urls")),
     path("policies/", include("policies.urls")),
     path("public/", include("policies.public_urls")),
+    # The outbox's admin pages were under reminders until the outbox became its own app.
+    re_path(r"^admin/reminders/outboxemail/(?P<rest>.*)$",
+            RedirectView.as_view(url="/admin/outbox/outboxemail/%(rest)s", query_string=True, permanent=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -21,6 +21,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -34,7 +35,6 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from acknowledgements import reports  # noqa: E402
 from acknowledgements.models import Obligation, SignOffRule  # noqa: E402
 from acknowledgements.services import sync_obligations  # noqa: E402
 from people.models import Organisation, Person, Role, RoleAssignment, StaffGroup, User  # noqa: E402
@@ -42,6 +42,7 @@ from people.sign_in import sign_in_url  # noqa: E402
 from policies.models import Category, Policy, PolicyVersion  # noqa: E402
 from policies.services import publish_version  # noqa: E402
 from portal.seed import SEED_SLUG, seed_large_trust  # noqa: E402
+from reports import selectors  # noqa: E402
 
 SCHOOL_SLUG = "inset-day-academy"
 STAFF_PASSWORD = "inset-day-load-2026"  # noqa: S105  (a throwaway load-test database)
@@ -115,18 +116,21 @@ def prepare(*, staff: int, background_staff: int, background_schools: int, backg
     if owed != staff * len(POLICIES):
         raise SystemExit(f"expected {staff * len(POLICIES)} obligations for the inset staff, found {owed}")
     # What the worker does every 5 minutes: the dashboard reads these snapshots.
-    for scope in reports.hr_scopes():
-        reports.refresh_dashboard(scope)
+    for scope in selectors.hr_scopes():
+        selectors.refresh_dashboard(scope)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    links = {p.email: sign_in_url(p, base_url=base_url, next_url="/my/") for p in people}
+    # The links carry the portal's own address (PORTAL_BASE_URL); the load test
+    # wants them relative to whatever --base-url it drives.
+    links = {p.email: urlsplit(sign_in_url(p, next_url="/my/"))._replace(scheme="", netloc="").geturl()
+             for p in people}
     print(f"  inset day: {staff} staff owing {len(POLICIES)} policies each, {len(hr_logins)} HR officers, "
           f"{Obligation.objects.filter(status=Obligation.Status.OUTSTANDING).count()} outstanding obligations "
           f"in the trust; {time.monotonic() - started:.0f} s in all")
     return {
         "base_url": base_url,
         "policies": [slug for slug, _, _ in POLICIES],
-        "staff": [{"email": p.email, "password": STAFF_PASSWORD, "link": links[p.email][len(base_url):]}
+        "staff": [{"email": p.email, "password": STAFF_PASSWORD, "link": links[p.email]}
                   for p in people],
         "hr": [{"email": email, "password": password} for email, password in hr_logins],
     }

@@ -30,7 +30,7 @@ def south_policy(world):
 
 
 def record_paper(client, person, version, signed_on):
-    return client.post(reverse("people:record_paper", args=[person.pk]),
+    return client.post(reverse("acknowledgements:record_paper", args=[person.pk]),
                        {"version": version.pk, "signed_on": signed_on})
 
 
@@ -63,7 +63,8 @@ def test_a_paper_sign_off_is_refused_for_a_version_never_owed(world, signed_in):
 
 
 def test_the_paper_form_offers_only_versions_the_person_owes(world, signed_in, email_policy, south_policy):
-    page = signed_in(world.school_hr).get(reverse("people:record_paper", args=[world.staff.pk])).content.decode()
+    url = reverse("acknowledgements:record_paper", args=[world.staff.pk])
+    page = signed_in(world.school_hr).get(url).content.decode()
     assert "Email Policy, version 1.0" in page
     assert "South Uniform Policy" not in page
 

@@ -31,12 +31,13 @@ from acknowledgements.owed import owed_from_scratch
 from acknowledgements.services import record_sign_off
 from approvals import services as approvals
 from approvals.models import Decision
+from outbox.models import OutboxEmail
+from outbox.services import deliver_pending
 from people.models import Organisation, Person, StaffGroup
 from policies.models import Committee, Policy, PolicyVersion
 from portal.daily import run_daily
 from portal.demo import load_demo
-from reminders.models import OutboxEmail, Reminder
-from reminders.services import deliver_pending
+from reminders.models import Reminder
 from tests.factories import PersonFactory
 
 LOADED_ON = datetime.date(2026, 11, 26)  # the demo's safeguarding year then starts on 1 September
@@ -206,7 +207,7 @@ def _run(day: datetime.date, *, redis_down: bool) -> list[str]:
         lines = run_daily(today=day)
         deliver_pending(now=now)
         return lines
-    with mock.patch("reminders.tasks.deliver_email.delay", side_effect=RedisDown("broker unreachable")), \
+    with mock.patch("outbox.tasks.deliver_email.delay", side_effect=RedisDown("broker unreachable")), \
             mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=RedisDown("relay unreachable")):
         lines = run_daily(today=day)
         deliver_pending(now=now)

@@ -1,9 +1,11 @@
 """HR reports: who has not signed what, scoped to the schools a person may
-see. Aggregates and anti-joins in the database, never loops over people."""
+see (reports.permissions decides which). Aggregates and anti-joins in the
+database, never loops over people."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet, Value
@@ -11,8 +13,9 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from acknowledgements.models import Obligation
-from acknowledgements.rules import period_label
-from people.models import Organisation, StaffGroup
+from people.models import Role, RoleAssignment, StaffGroup, in_post_condition
+from reports.models import ComplianceSnapshot
+from reports.permissions import scope_schools
 
 SORTS = {
     "person": ("person__last_name", "person__first_name"),
@@ -22,9 +25,6 @@ SORTS = {
     "owed_since": ("owed_since", "person__last_name"),
     "group": ("person__staff_group", "person__last_name"),
 }
-# "period" names a yearly re-reading's school year ("2026–27"); empty otherwise.
-COLUMNS = ["person", "email", "school", "staff_group", "policy", "version", "period", "owed_since", "due",
-           "days_overdue"]
 
 
 @dataclass(frozen=True)
@@ -40,23 +40,13 @@ class OutstandingFilters:
     descending: bool = False
 
 
-def scope_schools(organisations: list[Organisation]) -> list[int]:
-    """School ids covered by HR roles at these organisations (a trust covers its schools)."""
-    ids: set[int] = set()
-    for org in organisations:
-        ids.add(org.pk)
-        if org.is_trust:
-            ids.update(org.schools.values_list("pk", flat=True))
-    return sorted(ids)
-
-
 def outstanding(school_ids: list[int], filters: OutstandingFilters, *, today: datetime.date | None = None
                 ) -> QuerySet[Obligation]:
     """One row per outstanding obligation per school of the person, within scope."""
     today = today or timezone.localdate()
     rows = Obligation.objects.filter(
         status=Obligation.Status.OUTSTANDING, person__schools__in=school_ids,
-    ).filter(Q(person__leave_date__isnull=True) | Q(person__leave_date__gt=today))
+    ).filter(in_post_condition(today, via="person"))
     if filters.school:
         rows = rows.filter(person__schools__slug=filters.school)
     if filters.policy:
@@ -82,19 +72,6 @@ def outstanding(school_ids: list[int], filters: OutstandingFilters, *, today: da
     return rows.order_by(*order, "pk")
 
 
-def as_rows(obligations, *, today: datetime.date | None = None):
-    """Export rows, streamed: the columns every export and the command share."""
-    today = today or timezone.localdate()
-    labels = dict(StaffGroup.choices)
-    values = obligations.values_list(
-        "person_name", "person__email", "school_name", "person__staff_group", "policy__title", "version__label",
-        "period", "owed_since", "due_on",
-    )
-    for name, email, school, group, policy, version, period, owed_since, due in values.iterator(chunk_size=5000):
-        yield [name, email, school, labels.get(group, group), policy, version, period_label(period),
-               owed_since.isoformat(), due.isoformat(), max(0, (today - due).days)]
-
-
 @dataclass(frozen=True)
 class Compliance:
     label: str
@@ -116,7 +93,7 @@ def _current(school_ids: list[int], today: datetime.date) -> QuerySet[Obligation
     return Obligation.objects.filter(
         person__schools__in=school_ids, version__major=F("policy__current_version__major"),
         status__in=[Obligation.Status.SIGNED, Obligation.Status.OUTSTANDING],
-    ).filter(Q(person__leave_date__isnull=True) | Q(person__leave_date__gt=today))
+    ).filter(in_post_condition(today, via="person"))
 
 
 def compliance_by(dimension: str, school_ids: list[int], *, today: datetime.date | None = None) -> list[Compliance]:
@@ -158,8 +135,6 @@ SNAPSHOT_MAX_AGE = datetime.timedelta(minutes=15)
 
 
 def _scope_key(school_ids: list[int]) -> str:
-    import hashlib
-
     return hashlib.sha256(",".join(map(str, sorted(school_ids))).encode()).hexdigest()
 
 
@@ -176,9 +151,7 @@ def compute_dashboard(school_ids: list[int]) -> dict:
     }
 
 
-def refresh_dashboard(school_ids: list[int]):
-    from acknowledgements.models import ComplianceSnapshot
-
+def refresh_dashboard(school_ids: list[int]) -> ComplianceSnapshot:
     snapshot, _ = ComplianceSnapshot.objects.update_or_create(
         scope_key=_scope_key(school_ids),
         defaults={"data": compute_dashboard(school_ids), "computed_at": timezone.now()},
@@ -189,8 +162,6 @@ def refresh_dashboard(school_ids: list[int]):
 def dashboard(school_ids: list[int]) -> tuple[dict, datetime.datetime]:
     """The dashboard's figures: the worker's snapshot when it is fresh,
     otherwise computed now (and kept for the next visitor)."""
-    from acknowledgements.models import ComplianceSnapshot
-
     snapshot = ComplianceSnapshot.objects.filter(scope_key=_scope_key(school_ids)).first()
     if snapshot is None or snapshot.computed_at < timezone.now() - SNAPSHOT_MAX_AGE:
         snapshot = refresh_dashboard(school_ids)
@@ -200,8 +171,6 @@ def dashboard(school_ids: list[int]) -> tuple[dict, datetime.datetime]:
 
 def hr_scopes() -> list[list[int]]:
     """Every distinct set of schools an HR officer sees, for the refresher."""
-    from people.models import Role, RoleAssignment
-
     scopes: dict[int, list] = {}
     for assignment in RoleAssignment.objects.filter(role=Role.HR).select_related("organisation"):
         scopes.setdefault(assignment.person_id, []).append(assignment.organisation)

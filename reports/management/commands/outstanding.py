@@ -4,13 +4,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from acknowledgements import exports, reports
 from people.models import Organisation
+from reports import exports, selectors
+from reports.columns import HEADER, as_rows
 
 
 class Command(BaseCommand):
-    help = "Export outstanding sign-offs: columns person, email, school, staff_group, policy, version, owed_since, " \
-           "due, days_overdue."
+    help = f"Export outstanding sign-offs: columns {', '.join(HEADER)}."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--school", help="School slug.")
@@ -22,9 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, school, policy, overdue, format, output, **options) -> None:  # noqa: A002
         if school and not Organisation.objects.filter(slug=school).exists():
             raise CommandError(f"No school with the slug {school!r}.")
-        filters = reports.OutstandingFilters(school=school or "", policy=policy or "", overdue=overdue)
+        filters = selectors.OutstandingFilters(school=school or "", policy=policy or "", overdue=overdue)
         school_ids = list(Organisation.objects.values_list("pk", flat=True))
-        rows = reports.as_rows(reports.outstanding(school_ids, filters))
+        rows = as_rows(selectors.outstanding(school_ids, filters))
         if format == "xlsx":
             if not output:
                 raise CommandError("XLSX needs --output FILE.")

@@ -8,27 +8,23 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from acknowledgements import exports, reports
-from acknowledgements.report_forms import OutstandingForm
 from people.models import Organisation
-from people.permissions import hr_organisations
 from policies.models import Policy
-
-REPORTS_DENIED = "Only HR can see the sign-off reports."
+from reports import exports, permissions, selectors
+from reports.columns import PAGE_COLUMNS, as_rows
+from reports.forms import OutstandingForm
 
 
 def _scope(request: HttpRequest) -> list[int]:
-    if request.user.is_superuser:
-        return list(Organisation.objects.values_list("pk", flat=True))
-    organisations = hr_organisations(request.user)
-    if not organisations:
-        raise PermissionDenied(REPORTS_DENIED)
-    return reports.scope_schools(organisations)
+    school_ids = permissions.report_scope(request.user)
+    if school_ids is None:
+        raise PermissionDenied(permissions.REPORTS_DENIED)
+    return school_ids
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    data, computed_at = reports.dashboard(_scope(request))
-    return render(request, "acknowledgements/dashboard.html", {**data, "computed_at": computed_at})
+    data, computed_at = selectors.dashboard(_scope(request))
+    return render(request, "reports/dashboard.html", {**data, "computed_at": computed_at})
 
 
 def _form(request: HttpRequest, school_ids: list[int]) -> OutstandingForm:
@@ -41,17 +37,17 @@ def outstanding(request: HttpRequest) -> HttpResponse:
     school_ids = _scope(request)
     form = _form(request, school_ids)
     filters = form.filters()
-    rows = reports.outstanding(school_ids, filters).select_related("person", "policy", "version").defer(
+    rows = selectors.outstanding(school_ids, filters).select_related("person", "policy", "version").defer(
         "version__body")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "acknowledgements/outstanding.html", {
-        "form": form, "filters": filters, "page": page, "today": timezone.localdate(),
+    return render(request, "reports/outstanding.html", {
+        "form": form, "filters": filters, "page": page, "today": timezone.localdate(), "columns": PAGE_COLUMNS,
     })
 
 
 def outstanding_export(request: HttpRequest, fmt: str) -> HttpResponse:
     school_ids = _scope(request)
-    rows = reports.as_rows(reports.outstanding(school_ids, _form(request, school_ids).filters()))
+    rows = as_rows(selectors.outstanding(school_ids, _form(request, school_ids).filters()))
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
         response = HttpResponse(exports.xlsx_bytes(rows),
@@ -61,5 +57,3 @@ def outstanding_export(request: HttpRequest, fmt: str) -> HttpResponse:
     response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="outstanding-sign-offs-{stamp}.csv"'
     return response
-
-

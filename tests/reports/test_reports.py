@@ -9,10 +9,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from acknowledgements import reports
-from acknowledgements.report_views import REPORTS_DENIED
 from acknowledgements.services import record_sign_off, sync_obligations
 from policies.services import publish_version
+from reports import selectors
+from reports.columns import as_rows
+from reports.models import ComplianceSnapshot
+from reports.permissions import REPORTS_DENIED
+from reports.tasks import refresh_dashboards
 from tests.factories import PersonFactory, VersionFactory, published_policy, sign_off_rule
 
 TODAY = datetime.date.today()
@@ -42,24 +45,24 @@ def names(rows) -> list[str]:
 
 def test_outstanding_excludes_leavers_and_minor_versions_are_not_re_owed(world, small_trust):
     school_ids = [world.north.pk, world.south.pk, world.trust.pk]
-    rows = list(reports.as_rows(reports.outstanding(school_ids, reports.OutstandingFilters())))
+    rows = list(as_rows(selectors.outstanding(school_ids, selectors.OutstandingFilters())))
     assert names(rows) == ["Nia New", "Sam Staff"]
 
 
 def test_overdue_only_leaves_out_new_starters_not_yet_due(world, small_trust):
-    rows = list(reports.as_rows(reports.outstanding([world.north.pk], reports.OutstandingFilters(overdue=True))))
+    rows = list(as_rows(selectors.outstanding([world.north.pk], selectors.OutstandingFilters(overdue=True))))
     assert names(rows) == ["Sam Staff"]
     assert rows[0][-1] > 0  # days overdue
 
 
 def test_new_starters_filter(world, small_trust):
-    rows = list(reports.as_rows(reports.outstanding([world.north.pk],
-                                                    reports.OutstandingFilters(new_starters=True))))
+    rows = list(as_rows(selectors.outstanding([world.north.pk],
+                                                    selectors.OutstandingFilters(new_starters=True))))
     assert names(rows) == ["Nia New"]
 
 
 def test_compliance_by_school(world, small_trust):
-    by_school = {row.label: row for row in reports.compliance_by("school", [world.north.pk, world.south.pk])}
+    by_school = {row.label: row for row in selectors.compliance_by("school", [world.north.pk, world.south.pk])}
     north, south = by_school["North Primary"], by_school["South Academy"]
     assert (north.signed, north.outstanding, north.overdue, north.percent) == (1, 2, 1, 33)
     assert (south.signed, south.outstanding, south.percent) == (1, 0, 100)
@@ -138,9 +141,6 @@ def test_dashboard_shows_numbers_in_a_table(world, signed_in, small_trust):
 
 
 def test_dashboard_reads_the_workers_snapshot(world, signed_in, small_trust, django_assert_max_num_queries):
-    from acknowledgements.models import ComplianceSnapshot
-    from acknowledgements.tasks import refresh_dashboards
-
     assert refresh_dashboards() == 2  # trust HR and North's HR see different schools
     client = signed_in(world.trust_hr)
     with django_assert_max_num_queries(12):
@@ -151,8 +151,6 @@ def test_dashboard_reads_the_workers_snapshot(world, signed_in, small_trust, dja
 
 def test_a_stale_snapshot_is_recomputed(world, signed_in, small_trust):
     from django.utils import timezone
-
-    from acknowledgements.models import ComplianceSnapshot
 
     client = signed_in(world.trust_hr)
     client.get(reverse("reports:dashboard"))

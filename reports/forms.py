@@ -1,7 +1,7 @@
 from django import forms
 
-from acknowledgements.reports import SORTS, OutstandingFilters
 from people.models import StaffGroup
+from reports.selectors import SORTS, OutstandingFilters
 
 
 class OutstandingForm(forms.Form):

@@ -1,4 +1,5 @@
-"""The outstanding list as CSV (streamed, constant memory) or XLSX."""
+"""The outstanding list as CSV (streamed, constant memory) or XLSX, with the
+columns of reports/columns.py."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ import datetime
 import io
 from collections.abc import Iterable, Iterator
 
-from acknowledgements.reports import COLUMNS
 from portal.spreadsheets import safe_row, xlsx_cells
+from reports.columns import COLUMNS, HEADER, Kind
 
-# The rows carry these as ISO text (what the CSV shows); the XLSX holds dates.
-DATE_COLUMNS = frozenset({"owed_since", "due"})
-_DATE_POSITIONS = [COLUMNS.index(name) for name in sorted(DATE_COLUMNS)]
+# The rows carry dates as ISO text (what the CSV shows); the XLSX holds dates.
+_DATE_POSITIONS = [position for position, column in enumerate(COLUMNS) if column.kind == Kind.DATE]
 
 
 class _Echo:
@@ -24,7 +24,7 @@ class _Echo:
 
 def csv_lines(rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(COLUMNS)
+    yield writer.writerow(HEADER)
     for row in rows:
         yield writer.writerow(safe_row(row))
 
@@ -43,7 +43,7 @@ def xlsx_bytes(rows: Iterable[list]) -> bytes:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Outstanding sign-offs")
-    sheet.append(COLUMNS)
+    sheet.append(HEADER)
     for row in rows:
         sheet.append(xlsx_cells(sheet, _with_dates(row)))
     buffer = io.BytesIO()
