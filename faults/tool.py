@@ -241,7 +241,7 @@ def schedule(args) -> int:
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
     every, _ = IntervalSchedule.objects.get_or_create(every=args.every, period=IntervalSchedule.SECONDS)
-    wanted = {"reminders.tasks.send_reminders", "reminders.tasks.deliver_pending"}
+    wanted = {"reminders.tasks.send_reminders", "outbox.tasks.deliver_pending"}
     # The default schedule runs reminders inside the one daily run; these scripts want them on their own.
     for name in sorted(wanted):
         PeriodicTask.objects.get_or_create(task=name, defaults={"name": f"faults: {name}", "interval": every})
@@ -265,7 +265,8 @@ def _counts(mail_dir: str | None = None) -> dict:
     from django.db.models import Count
 
     from acknowledgements.models import SignOff
-    from reminders.models import OutboxEmail, Reminder
+    from outbox.models import OutboxEmail
+    from reminders.models import Reminder
 
     reminders = Reminder.objects.filter(skipped=False)
     result = {
@@ -320,7 +321,8 @@ def verify(args) -> int:
     """Every expected reminder recorded once, with one email, sent once (its
     message in the mail folder once); nothing else sent twice."""
     django_setup()
-    from reminders.models import OutboxEmail, Reminder
+    from outbox.models import OutboxEmail
+    from reminders.models import Reminder
 
     failures = []
     expected = []

@@ -97,7 +97,7 @@ check "the email(s) the killed worker was sending are not lost: $STUCK still in 
 # deliver_pending (beat: every 5 minutes) returns emails stuck 'being sent' for over a minute
 while [[ $(elapsed "$KILL2" | cut -d. -f1) -lt 62 ]]; do sleep 1; done
 say "deliver_pending enqueued (beat does this every 5 minutes): $(date +%T)"
-tool enqueue reminders.tasks.deliver_pending >/dev/null
+tool enqueue outbox.tasks.deliver_pending >/dev/null
 if wait_until 120 at_least sent "$EMAILS1"; then
     check "all $EMAILS1 emails of run 1 sent, the last $(elapsed "$KILL2") s after the whole worker was killed" true
 else

@@ -1,43 +1,9 @@
-"""Reminders sent (each once, by its natural key) and the outbox that
-delivers them."""
+"""Reminders sent, each once, by its natural key. The emails that carry them
+are in the outbox app."""
 
 from __future__ import annotations
 
 from django.db import models
-
-from people.models import Person
-
-
-class OutboxEmail(models.Model):
-    """One email to one person, written in the same transaction that decided
-    to send it, then delivered (and retried) apart from that transaction."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed: needs attention"
-
-    recipient = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="emails")
-    to = models.EmailField()
-    subject = models.CharField(max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
-        verbose_name = "email"
-
-    def __str__(self) -> str:
-        return f"{self.subject} to {self.to}"
 
 
 class Reminder(models.Model):
@@ -54,7 +20,8 @@ class Reminder(models.Model):
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     key = models.CharField(max_length=200, help_text="Who, what, and which threshold or period.")
-    email = models.ForeignKey(OutboxEmail, null=True, blank=True, on_delete=models.PROTECT, related_name="reminders")
+    email = models.ForeignKey("outbox.OutboxEmail", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="reminders")
     skipped = models.BooleanField(default=False, help_text="Overtaken by a later threshold while the system was down.")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,10 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
 
 from acknowledgements.models import Obligation
-from people.models import Person, Role, RoleAssignment
+from people.models import Person, Role, RoleAssignment, in_post_condition
 from policies.models import Policy
 from reminders.models import Reminder
 
@@ -86,7 +85,7 @@ def _review_candidates(policy: Policy, today: datetime.date) -> tuple[PlannedRem
 def _plan_reviews(plan: Plan, today: datetime.date) -> None:
     policies = (
         Policy.objects.filter(next_review_on__isnull=False, current_version__isnull=False, owner__isnull=False)
-        .filter(Q(owner__leave_date__isnull=True) | Q(owner__leave_date__gt=today))
+        .filter(in_post_condition(today, via="owner"))
         .filter(next_review_on__lte=today + datetime.timedelta(days=max(settings.REVIEW_REMINDER_DAYS)))
         .select_related("owner", "organisation")
     )
@@ -145,7 +144,7 @@ def _plan_governance_digests(plan: Plan, today: datetime.date) -> None:
 def _outstanding(today: datetime.date):
     return (
         Obligation.objects.filter(status=Obligation.Status.OUTSTANDING)
-        .filter(Q(person__leave_date__isnull=True) | Q(person__leave_date__gt=today))
+        .filter(in_post_condition(today, via="person"))
         .select_related("person", "policy", "version")
         .defer("version__body")
         .order_by("person_id", "due_on")
@@ -224,7 +223,7 @@ def _digest(kind, person, obligations, key, today, template) -> PlannedEmail:
 def _active_people_with_role(role: str, today: datetime.date) -> list[tuple[Person, list]]:
     roles = (
         RoleAssignment.objects.filter(role=role)
-        .filter(Q(person__leave_date__isnull=True) | Q(person__leave_date__gt=today))
+        .filter(in_post_condition(today, via="person"))
         .select_related("person", "organisation")
     )
     grouped: dict[int, tuple[Person, list]] = {}

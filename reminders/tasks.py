@@ -1,13 +1,16 @@
 """Thin Celery tasks over the reminder services; each is safe to run twice.
 
-Beat schedules only deliver_pending from here; the daily jobs run in order in
-portal.tasks.run_daily. send_reminders and publish_versions_due stay for one
-release so a message queued before the upgrade (or sent by faults/tool.py)
-still runs."""
+The daily jobs run in order in portal.tasks.run_daily, the only daily entry in
+the schedule (portal/schedule.py). send_reminders and publish_versions_due stay
+for one release so a message queued before the upgrade (or sent by
+faults/tool.py) still runs; so do deliver_email and deliver_pending, which
+moved to outbox.tasks with the outbox."""
 
 from celery import shared_task
 
 from approvals.services import publish_due_versions
+from outbox import services as outbox
+from outbox import tasks as outbox_tasks
 from reminders import services
 
 
@@ -15,19 +18,20 @@ from reminders import services
 def send_reminders() -> int:
     report = services.send_reminders()
     for email_id in report.email_ids:
-        deliver_email.delay(email_id)
+        outbox_tasks.deliver_email.delay(email_id)
     return report.total
 
 
 @shared_task(acks_late=True)
 def deliver_email(email_id: int) -> str:
-    return services.deliver_email(email_id)
+    """Old name of outbox.tasks.deliver_email, for messages already queued."""
+    return outbox.deliver_email(email_id)
 
 
 @shared_task(acks_late=True)
 def deliver_pending() -> dict:
-    """Retries with backoff: failed sends wait for their next_attempt_at."""
-    return dict(services.deliver_pending())
+    """Old name of outbox.tasks.deliver_pending, for messages already queued."""
+    return dict(outbox.deliver_pending())
 
 
 @shared_task(acks_late=True)

@@ -1,10 +1,10 @@
-from django.db import migrations
+"""Once added the dashboard refresh to beat. The schedule is now one table in
+portal/schedule.py, written after every migrate; this migration stays (empty)
+so the migration graph of databases that applied it is unchanged."""
 
-from portal.schedule import schedule_operation
+from django.db import migrations
 
 
 class Migration(migrations.Migration):
     dependencies = [("reminders", "0002_schedule")]
-    operations = [schedule_operation([
-        ("Refresh the compliance dashboard figures", "acknowledgements.tasks.refresh_dashboards", "*/5", "*"),
-    ])]
+    operations = []

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from django.core import mail
 
-from reminders.services import deliver_email, send_reminders
+from outbox.services import deliver_email
+from reminders.services import send_reminders
 from tests.factories import published_policy, sign_off_rule
 
 ROOT = Path(__file__).resolve().parents[2]

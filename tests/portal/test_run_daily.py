@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from acknowledgements.models import Obligation, SignOff
+from outbox.models import OutboxEmail
 from people.models import Person, StaffGroup, User
 from policies.models import PolicyVersion
 from portal.daily import run_daily
-from reminders.models import OutboxEmail, Reminder
+from reminders.models import Reminder
 from tests.factories import PersonFactory, PolicyFactory, VersionFactory, published_policy, sign_off_rule
 
 pytestmark = pytest.mark.django_db
@@ -148,4 +149,4 @@ def test_beat_has_exactly_one_daily_entry_and_it_is_the_daily_run():
     assert [(task.task, task.crontab.hour, task.crontab.minute, str(task.crontab.timezone))
             for task in daily] == [("portal.tasks.run_daily", "2", "30", "Europe/London")]
     assert set(PeriodicTask.objects.values_list("task", flat=True)) == {
-        "portal.tasks.run_daily", "reminders.tasks.deliver_pending", "acknowledgements.tasks.refresh_dashboards"}
+        "portal.tasks.run_daily", "outbox.tasks.deliver_pending", "reports.tasks.refresh_dashboards"}

@@ -36,7 +36,7 @@ def test_pages_work_with_the_broker_down(world, signed_in, broker_down):
 def test_a_mail_server_failure_never_fails_a_decision(world, monkeypatch, django_capture_on_commit_callbacks):
     from approvals import services
     from approvals.models import CommitteeMember
-    from reminders.models import OutboxEmail
+    from outbox.models import OutboxEmail
     from tests.factories import CommitteeFactory, PersonFactory
 
     def down(*args, **kwargs):

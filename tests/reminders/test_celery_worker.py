@@ -8,7 +8,8 @@ import time
 import pytest
 from django.core import mail
 
-from reminders.models import OutboxEmail, Reminder
+from outbox.models import OutboxEmail
+from reminders.models import Reminder
 from tests.factories import published_policy
 
 

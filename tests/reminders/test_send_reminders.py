@@ -8,9 +8,11 @@ from django.core import mail
 from django.core.management import call_command
 
 from acknowledgements.services import record_sign_off
+from outbox.models import OutboxEmail
+from outbox.services import deliver_email, deliver_pending
 from people.models import Role
-from reminders.models import OutboxEmail, Reminder
-from reminders.services import deliver_email, deliver_pending, send_reminders
+from reminders.models import Reminder
+from reminders.services import send_reminders
 from tests.factories import PersonFactory, RoleFactory, published_policy, sign_off_rule
 
 TODAY = datetime.date(2026, 11, 25)
@@ -202,7 +204,7 @@ def test_failed_emails_are_visible_to_an_administrator(world, owned, client):
     report = send_reminders(today=TODAY)
     OutboxEmail.objects.filter(pk=report.email_ids[0]).update(status="failed", last_error="SMTP down")
     client.force_login(User.objects.create_superuser("root@school.example", "x"))
-    page = client.get("/admin/reminders/outboxemail/?status__exact=failed").content.decode()
+    page = client.get("/admin/outbox/outboxemail/?status__exact=failed").content.decode()
     assert "Coming up: 1 policy review due" in page
 
 

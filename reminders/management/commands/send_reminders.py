@@ -5,6 +5,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from outbox.services import deliver_email
 from reminders import services
 
 
@@ -18,6 +19,6 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run: bool, today: datetime.date | None, **options) -> None:
         report = services.send_reminders(today=today, dry_run=dry_run)
         for email_id in report.email_ids:
-            services.deliver_email(email_id)
+            deliver_email(email_id)
         for line in report.lines():
             self.stdout.write(line)

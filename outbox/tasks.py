@@ -1,0 +1,17 @@
+"""Thin Celery tasks over the outbox services; each is safe to run twice.
+Beat runs deliver_pending every few minutes (portal/schedule.py)."""
+
+from celery import shared_task
+
+from outbox import services
+
+
+@shared_task(acks_late=True)
+def deliver_email(email_id: int) -> str:
+    return services.deliver_email(email_id)
+
+
+@shared_task(acks_late=True)
+def deliver_pending() -> dict:
+    """Retries with backoff: failed sends wait for their next_attempt_at."""
+    return dict(services.deliver_pending())
