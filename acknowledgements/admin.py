@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from acknowledgements.models import Obligation, SignOff, SignOffRule
+from portal.admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(SignOffRule)
@@ -12,7 +13,7 @@ class SignOffRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SignOff)
-class SignOffAdmin(admin.ModelAdmin):
+class SignOffAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Evidence: shown, never changed or deleted, not even by a superuser."""
 
     list_display = ["person", "version", "signed_on", "method", "recorded_by"]
@@ -20,29 +21,11 @@ class SignOffAdmin(admin.ModelAdmin):
     search_fields = ["person__first_name", "person__last_name", "person__email"]
     date_hierarchy = "signed_at"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Obligation)
-class ObligationAdmin(admin.ModelAdmin):
+class ObligationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Derived from the rules; read-only here."""
 
     list_display = ["person", "policy", "version", "reason", "due_on", "status"]
     list_filter = ["status", "reason", "policy"]
     search_fields = ["person__first_name", "person__last_name", "person__email"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

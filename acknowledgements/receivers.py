@@ -1,7 +1,7 @@
 """Every way a rule, a person, a school or a version changes leads to the same
-sync: the publish path through the domain event, and the admin or the shell
-through model signals. Bulk writes (the staff import) send no signals and
-call sync_obligations themselves."""
+sync: publishing and the staff import through their domain events
+(policies.events, people.events; bulk writes send no model signals), and the
+admin or the shell through model signals."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.dispatch import receiver
 
 from acknowledgements.models import SignOffRule
 from acknowledgements.services import sync_obligations
+from people.events import staff_imported
 from people.models import Person
 from policies.events import version_published
 from policies.models import Policy
@@ -27,6 +28,13 @@ def owe_sign_offs_of_the_new_version(sender, version, previous, **kwargs) -> Non
     minor one moves open obligations to the new text without asking anyone
     who signed the major version to sign again."""
     sync_obligations(policy=version.policy)
+
+
+@receiver(staff_imported)
+def owe_sign_offs_of_imported_staff(sender, people: list[int], **kwargs) -> None:
+    """One pass per policy over just the imported people, inside the import's
+    transaction, so the cost follows the file, not the size of the trust."""
+    sync_obligations(people=people)
 
 
 class _SyncAfterCommit:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from acknowledgements.models import Obligation, SignOff
 from people.models import Person, User
@@ -27,6 +29,21 @@ def sign_offs_of(person: Person) -> QuerySet[SignOff]:
         .defer("version__body")
         .order_by("-signed_at")
     )
+
+
+def with_sign_offs_owed(people: QuerySet[Person], today: datetime.date) -> QuerySet[Person]:
+    """HR's staff list's counts (people.hr_pages): each person's outstanding
+    sign-offs, and how many of them are overdue."""
+    outstanding = Q(obligations__status=Obligation.Status.OUTSTANDING)
+    return people.annotate(
+        owed=Count("obligations", filter=outstanding, distinct=True),
+        overdue=Count("obligations", filter=outstanding & Q(obligations__due_on__lt=today), distinct=True),
+    )
+
+
+def person_page_sign_offs(person: Person, today: datetime.date) -> dict:
+    """The sign-offs section of HR's page about a person (people.hr_pages)."""
+    return {"owed": owed_sign_offs(person), "signed": sign_offs_of(person), "today": today}
 
 
 def paper_versions_for(person: Person, *, recorder: User) -> QuerySet[PolicyVersion]:

@@ -47,9 +47,7 @@ def statement_for(version: PolicyVersion) -> str:
 
 def people_covered(policy: Policy, rule: SignOffRule, *, today: datetime.date):
     """Everyone the rule applies to who has not left."""
-    people = Person.objects.filter(staff_group__in=rule.staff_groups).filter(
-        Q(leave_date__isnull=True) | Q(leave_date__gt=today)
-    )
+    people = Person.objects.in_post(on=today).filter(staff_group__in=rule.staff_groups)
     schools = list(rule.schools.all())
     if schools:
         people = people.filter(schools__in=schools)
@@ -316,7 +314,7 @@ def _record(
                 person=person, version=version, content_hash=version.content_hash,
                 statement=statement_for(version), period=period, signed_at=now,
                 signed_on=signed_on or timezone.localdate(now), method=method, recorded_by=recorded_by,
-                note=note, ip_address=ip_address, user_agent=user_agent[:500],
+                note=note, ip_address=ip_address, user_agent=_printable(user_agent)[:500],
                 session_began_with=session_began_with,
             )
             Obligation.objects.filter(
@@ -338,3 +336,9 @@ def set_sign_off_rule(
     rule, _ = SignOffRule.objects.update_or_create(policy=policy, defaults={"staff_groups": staff_groups, **days})
     rule.schools.set(schools or [])  # the receivers resync the policy once this commits
     return rule
+
+
+def _printable(header: str) -> str:
+    """A browser's own words, as evidence: control characters (a NUL, which
+    PostgreSQL cannot store) are dropped rather than failing the sign-off."""
+    return "".join(c for c in header if c.isprintable())

@@ -1,4 +1,5 @@
-"""My policies, the sign page and receipts."""
+"""My policies, the sign page, receipts, and HR's page for recording a paper
+sign-off."""
 
 from __future__ import annotations
 
@@ -10,23 +11,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from acknowledgements import selectors, services
-from acknowledgements.forms import SignForm
+from acknowledgements import permissions, selectors, services
+from acknowledgements.forms import PaperSignOffForm, SignForm
 from acknowledgements.models import SignOff
-from people.permissions import can_view_person
-from people.selectors import has_left, person_for_user
+from acknowledgements.permissions import NO_STAFF_RECORD
+from people import permissions as people_permissions
+from people.models import Person
+from people.selectors import require_person
 from people.sign_in import session_began_with
 from policies.models import Policy
 from policies.rendering import render_version_body
 
-NO_STAFF_RECORD = "Your login is not linked to a staff record, so there is nothing for you to sign."
 
-
-def _me(request: HttpRequest):
-    person = person_for_user(request.user)
-    if person is None:
-        raise PermissionDenied(NO_STAFF_RECORD)
-    return person
+def _me(request: HttpRequest) -> Person:
+    return require_person(request.user, message=NO_STAFF_RECORD)
 
 
 def my_policies(request: HttpRequest) -> HttpResponse:
@@ -48,10 +46,9 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     policy = get_object_or_404(Policy.objects.select_related("current_version"), slug=slug,
                                current_version__isnull=False)
     version = policy.current_version
-    if has_left(person):
-        raise PermissionDenied(services.LEFT_NOTHING_TO_SIGN)
-    if not services.may_sign(person, version):
-        raise PermissionDenied(services.NOT_YOURS_TO_SIGN)
+    refusal = permissions.sign_refusal(person, version)
+    if refusal:
+        raise PermissionDenied(refusal)
     form = SignForm(request.POST or None, initial={"version": version.pk})
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["version"] != version.pk:
@@ -76,7 +73,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _sign_off_for(request: HttpRequest, pk: int) -> SignOff:
     sign_off = get_object_or_404(SignOff.objects.select_related("person", "version__policy", "recorded_by"), pk=pk)
-    if not can_view_person(request.user, sign_off.person):
+    if not permissions.can_see_sign_off(request.user, sign_off):
         raise Http404  # do not confirm that someone else's receipt exists
     return sign_off
 
@@ -92,3 +89,36 @@ def receipt_download(request: HttpRequest, pk: int) -> HttpResponse:
     filename = f"sign-off-{sign_off.version.policy.slug}-{sign_off.version.label}-{sign_off.pk}.txt"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+PAPER_TEMPLATE = "acknowledgements/record_paper_sign_off.html"
+
+
+@require_http_methods(["GET", "POST"])
+def record_paper_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR records a sign-off the person made on a printed copy (its path sits
+    under the person's page: /people/<pk>/paper-sign-off/)."""
+    if not people_permissions.is_hr(request.user):
+        raise PermissionDenied(people_permissions.PEOPLE_DENIED)
+    person = get_object_or_404(Person, pk=pk)
+    if not permissions.can_record_paper_sign_off(request.user, person):
+        raise PermissionDenied(people_permissions.PERSON_DENIED)
+    versions = selectors.paper_versions_for(person, recorder=request.user)
+    form = PaperSignOffForm(request.POST or None, versions=versions, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_off, created = services.record_paper_sign_off(
+                person=person, version=form.cleaned_data["version"], recorded_by=request.user,
+                signed_on=form.cleaned_data["signed_on"], note=form.cleaned_data["note"],
+                ip_address=request.META.get("REMOTE_ADDR"), user_agent=request.headers.get("User-Agent", ""),
+            )
+        except services.SignOffRefused as refusal:
+            form.add_error(None, str(refusal))
+            return render(request, PAPER_TEMPLATE, {"person": person, "form": form})
+        if created:
+            messages.success(request, f"Paper sign-off recorded for {person.full_name}.")
+        else:
+            messages.info(request, f"{person.full_name} had already signed that version; nothing was changed.")
+        return redirect("people:detail", pk=person.pk)
+    return render(request, PAPER_TEMPLATE, {"person": person, "form": form})
+

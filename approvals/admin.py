@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from approvals.models import CommitteeMember, Submission, Vote
+from portal.admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(CommitteeMember)
@@ -22,18 +23,9 @@ class VoteInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(SimpleHistoryAdmin):
+class SubmissionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """The record of decisions: decided through the portal, read here."""
 
     list_display = ["version", "committee", "status", "submitted_at", "decided_at"]
     list_filter = ["status", "committee"]
     inlines = [VoteInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from approvals.models import CommitteeMember, Submission
-from people.models import Person, Role, User
-from people.selectors import has_role, person_for_user
-from policies.models import Policy
+from people.models import Person, User
+from people.permissions import Power
+from people.selectors import person_for_user
+from policies.models import Committee
+from policies.permissions import EDIT_DENIED as EDIT_DENIED  # who drafts is the policy's rule
+from policies.permissions import can_edit_drafts
 
-EDIT_DENIED = "Only the policy's owner or a governance lead can draft a new version."
 DECIDE_DENIED = "Only members of the committee a draft was sent to can see it and decide."
-
-
-def can_edit_drafts(user: User, policy: Policy) -> bool:
-    if not user.is_authenticated:
-        return False
-    if has_role(user, Role.GOVERNANCE_LEAD, policy.organisation):
-        return True
-    person = person_for_user(user)
-    return person is not None and policy.owner_id == person.pk
 
 
 def can_see_submission(user: User, submission: Submission) -> bool:
@@ -50,3 +46,45 @@ def conflict_of_interest(person: Person | None, submission: Submission) -> str |
     if person.user_id is not None and submission.submitted_by_id == person.user_id:
         return SUBMITTER_CANNOT_DECIDE.format(label=version.label)
     return None
+
+
+def is_member(person: Person | None, committee: Committee, role: str | None = None) -> bool:
+    if person is None:
+        return False
+    seats = CommitteeMember.objects.filter(committee=committee, person=person)
+    return seats.filter(role=role).exists() if role else seats.exists()
+
+
+@dataclass(frozen=True)
+class DecisionSeat:
+    """Where a person stands on a submission: `seated` if they are one of
+    those who decide it (a member, or the clerk where the clerk records the
+    meeting's decision) and have not yet decided it while it awaits a
+    decision; `conflict` says why a seated person still may not decide."""
+
+    seated: bool
+    conflict: str | None
+
+    @property
+    def can_decide(self) -> bool:
+        return self.seated and self.conflict is None
+
+    @property
+    def refusal(self) -> str:
+        return self.conflict or DECIDE_DENIED
+
+
+def decision_seat(person: Person | None, submission: Submission) -> DecisionSeat:
+    committee = submission.committee
+    role = "clerk" if committee.decision_mode == Committee.DecisionMode.CLERK else "member"
+    seated = submission.status == Submission.Status.AWAITING and is_member(
+        person, committee, role
+    ) and not submission.votes.filter(person=person).exists()
+    return DecisionSeat(seated=seated, conflict=conflict_of_interest(person, submission) if seated else None)
+
+
+def committee_seat_powers(person_ids: Iterable[int]) -> Iterable[tuple[int, Power]]:
+    """A committee seat is a school-level power the staff import may not
+    touch (people.permissions.add_power_source)."""
+    seated = CommitteeMember.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True)
+    return ((person_id, Power.SCHOOL) for person_id in seated)

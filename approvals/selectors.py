@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Value
 from approvals.models import CommitteeMember, Submission
 from people.models import Person
 from policies.models import Audience, Committee, Policy, PolicyVersion
+from policies.selectors import HistoryEntry
 
 
 def awaiting_decision(person: Person | None) -> QuerySet[Submission]:
@@ -92,9 +93,8 @@ def audit_events(policy, *, viewer: Person | None, sees_every_draft: bool) -> li
     policy's drafts (`sees_every_draft`); a submission's entries to the members
     of the committee it went to; to everyone else only the decision that
     approved a version now in the version table, never a vote or a comment.
-    Membership is read in the same query, so the count does not grow."""
-    from policies.selectors import HistoryEntry
-
+    Membership is read in the same query, so the count does not grow.
+    It is the policy timeline's source (policies.selectors.add_timeline_source)."""
     events = []
     member = CommitteeMember.objects.filter(committee=OuterRef("committee"), person=viewer)
     submissions = Submission.objects.filter(version__policy=policy).select_related(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from approvals import notifications, selectors
 from approvals.models import CommitteeMember, Decision, Submission, Vote
-from approvals.permissions import conflict_of_interest
+from approvals.permissions import conflict_of_interest, is_member
 from people.models import Person, User
 from policies.models import Committee, Policy, PolicyVersion, version_sort_key
 from policies.services import publish_version
@@ -224,13 +224,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
         except ValueError:
             continue
     raise ValueError(day)
-
-
-def is_member(person: Person | None, committee: Committee, role: str | None = None) -> bool:
-    if person is None:
-        return False
-    seats = CommitteeMember.objects.filter(committee=committee, person=person)
-    return seats.filter(role=role).exists() if role else seats.exists()
 
 
 def _require(version: PolicyVersion, allowed: set, action: str) -> None:

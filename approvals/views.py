@@ -13,7 +13,7 @@ from approvals.forms import DraftForm, MeetingDecisionForm, SubmitForm, VoteForm
 from approvals.models import Submission
 from people.selectors import person_for_user
 from policies.models import Committee, Policy, PolicyVersion
-from policies.permissions import can_see_unpublished
+from policies.permissions import can_read_version
 from policies.rendering import render_markdown
 from policies.text import normalise_text
 
@@ -95,9 +95,8 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     old, new = versions.get(request.GET.get("from", "")), versions.get(request.GET.get("to", ""))
     if old is None or new is None:
         raise Http404
-    for version in (old, new):
-        if not version.is_locked and not can_see_unpublished(request.user, policy):
-            raise Http404
+    if not (can_read_version(request.user, old) and can_read_version(request.user, new)):
+        raise Http404
     return render(request, "approvals/compare.html", {
         "policy": policy, "old": old, "new": new, "changes": redline.compare(old.body, new.body),
         "metadata": selectors.metadata_changes(old, new),
@@ -119,19 +118,14 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_see_submission(request.user, submission):
         raise PermissionDenied(permissions.DECIDE_DENIED)
     person = person_for_user(request.user)
-    committee = submission.committee
-    clerk_mode = committee.decision_mode == Committee.DecisionMode.CLERK
-    seated = submission.status == Submission.Status.AWAITING and services.is_member(
-        person, committee, "clerk" if clerk_mode else "member"
-    ) and not submission.votes.filter(person=person).exists()
+    clerk_mode = submission.committee.decision_mode == Committee.DecisionMode.CLERK
     # A member who wrote or sent the draft sees why there is no decision form.
-    conflict = permissions.conflict_of_interest(person, submission) if seated else None
-    can_decide = seated and conflict is None
+    seat = permissions.decision_seat(person, submission)
     form_class = MeetingDecisionForm if clerk_mode else VoteForm
     form = form_class(request.POST or None)
     if request.method == "POST":
-        if not can_decide:
-            raise PermissionDenied(conflict or permissions.DECIDE_DENIED)
+        if not seat.can_decide:
+            raise PermissionDenied(seat.refusal)
         if form.is_valid():
             return _decide(request, submission, person, form, clerk_mode)
     version, current = submission.version, submission.version.policy.current_version
@@ -141,7 +135,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if current is None or current.pk != version.pk else [],
         "metadata": selectors.metadata_changes(current, version) if current and current.pk != version.pk else [],
         "votes": submission.votes.select_related("person"),
-        "form": form if can_decide else None, "clerk_mode": clerk_mode, "conflict": conflict,
+        "form": form if seat.can_decide else None, "clerk_mode": clerk_mode, "conflict": seat.conflict,
     })
 
 

@@ -9,15 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from acknowledgements.permissions import NO_STAFF_RECORD
 from acknowledgements.selectors import owed_sign_offs, sign_offs_of
-from acknowledgements.views import NO_STAFF_RECORD
-from documents import rendering, tasks
+from documents import permissions, rendering, tasks
 from people.models import Person
-from people.permissions import can_view_person
-from people.selectors import person_for_user
+from people.selectors import require_person
 from policies import selectors
 from policies.models import Policy
-from policies.permissions import can_see_unpublished
+from policies.permissions import can_read_version
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ def _served(version, request) -> HttpResponse:
 def version_pdf(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     policy = get_object_or_404(Policy.objects.select_related("organisation"), slug=slug)
     version = get_object_or_404(policy.versions.select_related("committee", "policy__organisation"), label=label)
-    if not version.is_locked and not can_see_unpublished(request.user, policy):
+    if not can_read_version(request.user, version):
         raise Http404
     return _served(version, request)
 
@@ -65,9 +64,7 @@ PACK_REQUEUE_EVERY = 10
 def my_pack(request: HttpRequest) -> HttpResponse:
     """The policies I must sign, in one PDF. Built by the worker; this page
     waits for it (refreshing itself) unless it is already built."""
-    person = person_for_user(request.user)
-    if person is None:
-        raise PermissionDenied(NO_STAFF_RECORD)
+    person = require_person(request.user, message=NO_STAFF_RECORD)
     owed = list(owed_sign_offs(person))
     path = rendering.pack_path(person, owed)
     if path.exists():
@@ -98,16 +95,14 @@ def _attempt(request: HttpRequest) -> int:
 
 
 def my_record(request: HttpRequest) -> HttpResponse:
-    person = person_for_user(request.user)
-    if person is None:
-        raise PermissionDenied(NO_STAFF_RECORD)
+    person = require_person(request.user, message=NO_STAFF_RECORD)
     return _record(person)
 
 
 def person_record(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
-    if not can_view_person(request.user, person):
-        raise PermissionDenied("Only HR for this person's school can download their record.")
+    if not permissions.can_download_record(request.user, person):
+        raise PermissionDenied(permissions.RECORD_DENIED)
     return _record(person)
 
 

@@ -47,7 +47,7 @@ def owner_candidates_in(organisation_ids: set[int], *, today: datetime.date | No
     """owner_candidates for several organisations at once (a school's id
     matches its own people, a trust's its own and its schools')."""
     today = today or timezone.localdate()
-    return Person.objects.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today)).filter(
+    return Person.objects.in_post(on=today).filter(
         Q(schools__in=organisation_ids) | Q(schools__trust__in=organisation_ids)).distinct()
 
 

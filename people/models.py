@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -155,6 +156,14 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def retention_ends_on(self) -> datetime.date | None:
+        """When a leaver's personal data is to be anonymised (privacy.retention
+        does it): the retention period after their leave date."""
+        if self.leave_date is None:
+            return None
+        return self.leave_date + datetime.timedelta(days=settings.LEAVER_RETENTION_DAYS)
 
 
 class Role(models.TextChoices):

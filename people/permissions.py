@@ -3,12 +3,12 @@ the trust (and administrators) see everyone; nobody else sees anyone else."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import IntEnum
 
 from django.db.models import Q, QuerySet
 
-from people.models import Organisation, Person, Role, RoleAssignment, User
+from people.models import Organisation, Person, Role, RoleAssignment, StaffImportJob, User
 from people.selectors import has_left, person_for_user
 
 PEOPLE_DENIED = "Only HR can see staff records."
@@ -48,6 +48,11 @@ def can_view_person(user: User, person: Person) -> bool:
     return people_visible_to(user).filter(pk=person.pk).exists()
 
 
+def import_jobs_visible_to(user: User) -> QuerySet[StaffImportJob]:
+    """A queued staff import is seen only by the HR user who started it."""
+    return StaffImportJob.objects.filter(importer=user)
+
+
 def schools_managed_by(user: User) -> list[Organisation]:
     """The schools whose people this HR user may import and record for."""
     if user.is_authenticated and user.is_superuser:
@@ -85,17 +90,29 @@ POWER_WORDS = {
 }
 
 
-def powers_of(*, people: Iterable[Person], logins: Iterable[User] = ()) -> tuple[dict[int, Power], dict[int, Power]]:
-    """The power each staff record and each login holds, in three queries
-    whatever the number (the import asks about thousands at once)."""
-    from approvals.models import CommitteeMember  # approvals builds on people
+# Powers held through other apps' records (a committee seat, in approvals).
+# people may not import those apps (docs/architecture.md), so each adds its
+# source here when it loads (its AppConfig.ready): given staff record ids, it
+# returns (id, power) pairs in one query. Keyed by name: adding twice replaces.
+PowerSource = Callable[[Iterable[int]], Iterable[tuple[int, Power]]]
+_power_sources: dict[str, PowerSource] = {}
 
+
+def add_power_source(name: str, source: PowerSource) -> None:
+    _power_sources[name] = source
+
+
+def powers_of(*, people: Iterable[Person], logins: Iterable[User] = ()) -> tuple[dict[int, Power], dict[int, Power]]:
+    """The power each staff record and each login holds, in a few queries
+    whatever the number (the import asks about thousands at once): one for
+    administrators, one per power source, one for roles."""
     person_power = {p.pk: Power.NONE for p in people}
     admins = Person.objects.filter(pk__in=person_power).filter(Q(user__is_staff=True) | Q(user__is_superuser=True))
     for person_id in admins.values_list("pk", flat=True):
         person_power[person_id] = Power.ADMIN
-    for person_id in CommitteeMember.objects.filter(person_id__in=person_power).values_list("person_id", flat=True):
-        person_power[person_id] = max(person_power[person_id], Power.SCHOOL)
+    for source in _power_sources.values():
+        for person_id, power in source(person_power):
+            person_power[person_id] = max(person_power[person_id], power)
     roles = RoleAssignment.objects.filter(person_id__in=person_power).values_list(
         "person_id", "role", "organisation__kind")
     for person_id, role, kind in roles:

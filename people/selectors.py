@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from people.models import Organisation, Person, Role, RoleAssignment, User
+from people import hr_pages
+from people.models import Organisation, Person, Role, RoleAssignment, User, in_post_condition
 
 
 def person_for_user(user: User) -> Person | None:
@@ -52,17 +53,13 @@ def has_role(user: User, role: Role, organisation: Organisation | None = None) -
 def staff_list(people: QuerySet[Person], *, search: str, school_slug: str, include_leavers: bool,
                today: datetime.date) -> QuerySet[Person]:
     """HR's staff list: every word of the search in a name or email, one
-    school or all, leavers or not, with the sign-offs each person owes."""
-    from acknowledgements.models import Obligation  # acknowledgements builds on people
-
+    school or all, leavers or not, with what the apps above people add (the
+    sign-offs each person owes: people.hr_pages)."""
     for word in search.split():
         people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
     if school_slug:
         people = people.filter(schools__slug=school_slug)
     if not include_leavers:
-        people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
-    outstanding = Q(obligations__status=Obligation.Status.OUTSTANDING)
-    return people.annotate(
-        owed=Count("obligations", filter=outstanding, distinct=True),
-        overdue=Count("obligations", filter=outstanding & Q(obligations__due_on__lt=today), distinct=True),
-    ).order_by("last_name", "first_name").prefetch_related("schools")
+        people = people.filter(in_post_condition(today))
+    people = hr_pages.annotate_staff_list(people, today=today)
+    return people.order_by("last_name", "first_name").prefetch_related("schools")

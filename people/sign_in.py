@@ -19,11 +19,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from sesame.backends import ModelBackend as SesameBackend
 from sesame.tokens import parse_token
-from sesame.utils import get_query_string
+from sesame.utils import get_parameters
 
+from outbox.context import email_context
 from people.models import Person, User
 from people.selectors import has_left
 from people.sso import current_staff_record
+from portal.links import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -77,15 +79,17 @@ def login_for(person: Person) -> User:
     return user
 
 
-def sign_in_url(person: Person, *, base_url: str, next_url: str | None = None) -> str:
+def sign_in_url(person: Person, *, next_url: str | None = None) -> str:
+    """The person's emailed link, at the portal's own address (settings), never
+    at whatever host a request named."""
     user = login_for(person)
-    query = f"{get_query_string(user)}&{RESEND_FIELD}={resend_code(user)}"
+    query = {**get_parameters(user), RESEND_FIELD: resend_code(user)}
     if next_url:
-        query += f"&next={next_url}"
-    return f"{base_url}{reverse('sign_in_link')}{query}"
+        query["next"] = next_url
+    return absolute_url("sign_in_link", query=query)
 
 
-def send_sign_in_link(*, email: str, base_url: str) -> bool:
+def send_sign_in_link(*, email: str) -> bool:
     """Email a sign-in link to a current member of staff. Returns False (and
     sends nothing) for an address that is not on the staff list, or whose
     record cannot have a login; callers show the same message either way so
@@ -97,7 +101,7 @@ def send_sign_in_link(*, email: str, base_url: str) -> bool:
     if person is None:
         return False
     try:
-        url = sign_in_url(person, base_url=base_url, next_url=reverse("acknowledgements:mine"))
+        url = sign_in_url(person, next_url=reverse("acknowledgements:mine"))
     except LoginNotLinkable:
         log.warning("no sign-in link: staff record %s has an administrator's email", person.pk)
         return False
@@ -107,7 +111,7 @@ def send_sign_in_link(*, email: str, base_url: str) -> bool:
 
 def _email_link(person: Person, url: str) -> None:
     to = person.user.email
-    context = {"person": person, "url": url, "days": link_days()}
+    context = email_context(person=person, url=url, days=link_days())
     message = render_to_string("emails/sign_in_link.txt", context)
     html = render_to_string("emails/sign_in_link.html", context)
     # Sent directly, not through the outbox: a sign-in link is a credential and
@@ -152,14 +156,14 @@ def user_for_resend_code(code: str) -> User | None:
     return User.objects.filter(pk=pk, is_active=True).first()
 
 
-def send_new_sign_in_link(*, user: User, base_url: str) -> bool:
+def send_new_sign_in_link(*, user: User) -> bool:
     """Email a fresh link to the login a used or expired link belonged to, at
     the login's own address. Nothing for a leaver or a login without a staff
     record; callers say the same either way."""
     person = Person.objects.filter(user=user).first()
     if person is None or has_left(person):
         return False
-    _email_link(person, sign_in_url(person, base_url=base_url, next_url=reverse("acknowledgements:mine")))
+    _email_link(person, sign_in_url(person, next_url=reverse("acknowledgements:mine")))
     return True
 
 

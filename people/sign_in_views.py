@@ -92,7 +92,7 @@ def send_new_link(request: HttpRequest) -> HttpResponse:
     user = user_for_resend_code(request.POST.get(RESEND_FIELD, ""))
     if user is None:
         return redirect("request_sign_in_link")
-    send_new_sign_in_link(user=user, base_url=f"{request.scheme}://{request.get_host()}")
+    send_new_sign_in_link(user=user)
     messages.info(request, NEW_LINK_SENT.format(days=link_days()))
     return redirect("login")
 
@@ -103,7 +103,7 @@ def request_sign_in_link(request: HttpRequest) -> HttpResponse:
     form = SignInLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        send_sign_in_link(email=email, base_url=f"{request.scheme}://{request.get_host()}")
+        send_sign_in_link(email=email)
         messages.info(request, LINK_SENT.format(email=email, days=link_days()))
         return redirect("login")
     return render(request, "registration/request_link.html", {"form": form})

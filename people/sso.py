@@ -4,7 +4,6 @@ sign in, and a first Microsoft or Google sign-in links their staff record."""
 from __future__ import annotations
 
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django.db.models import Q
 from django.utils import timezone
 
 from people.models import Person
@@ -14,11 +13,7 @@ NOT_A_MEMBER_OF_STAFF = "This account's email address is not on the trust's staf
 
 def current_staff_record(email: str) -> Person | None:
     today = timezone.localdate()
-    return (
-        Person.objects.filter(email__iexact=email)
-        .filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
-        .first()
-    )
+    return Person.objects.in_post(on=today).filter(email__iexact=email).first()
 
 
 class StaffOnlyAdapter(DefaultSocialAccountAdapter):

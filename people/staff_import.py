@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models.functions import Lower
 
 from people import permissions
+from people.events import staff_imported
 from people.models import Organisation, Person, StaffGroup, User
 
 # Column names as exports spell them, matched after lower-casing and removing
@@ -124,7 +125,10 @@ def import_staff_csv(
         return result
     with transaction.atomic():
         changed = _write(people, matched, result, importer=importer)
-        _sync_obligations_of(changed)
+        if changed:
+            # What the new and changed people owe: acknowledgements.receivers
+            # syncs just them, so the cost follows the file, not the trust.
+            staff_imported.send(sender=Person, people=[person.pk for person in changed])
         result.written = True
     return result
 
@@ -516,12 +520,3 @@ def _record_schools_history(entries: list) -> None:
         model(history=entry, id=row_id, person_id=entry.id, organisation_id=school_id)
         for entry in entries for row_id, school_id in by_person.get(entry.id, [])
     ], batch_size=BATCH)
-
-
-def _sync_obligations_of(people: list[Person]) -> None:
-    """What the new and changed people owe: one pass per policy over just
-    them, so the cost follows the file, not the size of the trust."""
-    from acknowledgements.services import sync_obligations
-
-    if people:
-        sync_obligations(people=[person.pk for person in people])

@@ -9,6 +9,5 @@ urlpatterns = [
     path("import/", views.import_staff, name="import"),
     path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("<int:pk>/", views.person_detail, name="detail"),
-    path("<int:pk>/paper-sign-off/", views.record_paper_sign_off, name="record_paper"),
     path("<int:pk>/send-link/", views.send_link, name="send_link"),
 ]

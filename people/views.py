@@ -1,5 +1,6 @@
-"""HR pages: staff records, a person's sign-offs, paper sign-offs and the
-staff CSV import."""
+"""HR pages: staff records (with what the apps above people add to them:
+people.hr_pages), sign-in links and the staff CSV import. The paper sign-off
+page, under a person's path, is acknowledgements'."""
 
 from __future__ import annotations
 
@@ -15,16 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from acknowledgements import selectors as sign_off_selectors
-from acknowledgements import services as sign_off_services
-from acknowledgements.forms import PaperSignOffForm
-from people import permissions, selectors
+from people import hr_pages, permissions, selectors
 from people.forms import ConfirmStaffImportForm, PeopleFilterForm, StaffCsvForm
 from people.import_jobs import QUEUE_OVER_ROWS, count_rows, queue_staff_import
-from people.models import Person, StaffImportJob
+from people.models import Person
 from people.sign_in import send_sign_in_link
 from people.staff_import import import_staff_csv
-from privacy.retention import retention_ends_on
 
 STAFF_IMPORT_SALT = "people.staff-import"
 STAFF_IMPORT_EXPIRED = "This check has expired or was altered. Upload the file again."
@@ -85,39 +82,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.prefetch_related("schools"), pk=pk)
     if not permissions.can_view_person(request.user, person):
         raise PermissionDenied(permissions.PERSON_DENIED)
-    return render(request, "people/person_detail.html", {
-        "person": person,
-        "owed": sign_off_selectors.owed_sign_offs(person),
-        "signed": sign_off_selectors.sign_offs_of(person),
-        "today": timezone.localdate(),
-        "retention_ends_on": retention_ends_on(person),
-    })
-
-
-@require_http_methods(["GET", "POST"])
-def record_paper_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_hr(request)
-    person = get_object_or_404(Person, pk=pk)
-    if not permissions.can_view_person(request.user, person) or person.user_id == request.user.pk:
-        raise PermissionDenied(permissions.PERSON_DENIED)
-    versions = sign_off_selectors.paper_versions_for(person, recorder=request.user)
-    form = PaperSignOffForm(request.POST or None, versions=versions, today=timezone.localdate())
-    if request.method == "POST" and form.is_valid():
-        try:
-            sign_off, created = sign_off_services.record_paper_sign_off(
-                person=person, version=form.cleaned_data["version"], recorded_by=request.user,
-                signed_on=form.cleaned_data["signed_on"], note=form.cleaned_data["note"],
-                ip_address=request.META.get("REMOTE_ADDR"), user_agent=request.headers.get("User-Agent", ""),
-            )
-        except sign_off_services.SignOffRefused as refusal:
-            form.add_error(None, str(refusal))
-            return render(request, "people/record_paper_sign_off.html", {"person": person, "form": form})
-        if created:
-            messages.success(request, f"Paper sign-off recorded for {person.full_name}.")
-        else:
-            messages.info(request, f"{person.full_name} had already signed that version; nothing was changed.")
-        return redirect("people:detail", pk=person.pk)
-    return render(request, "people/record_paper_sign_off.html", {"person": person, "form": form})
+    section_templates, context = hr_pages.person_sections(person, today=timezone.localdate())
+    return render(request, "people/person_detail.html",
+                  {**context, "person": person, "section_templates": section_templates})
 
 
 @require_http_methods(["POST"])
@@ -127,7 +94,7 @@ def send_link(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
     if not permissions.can_view_person(request.user, person):
         raise PermissionDenied(permissions.PERSON_DENIED)
-    if send_sign_in_link(email=person.email, base_url=f"{request.scheme}://{request.get_host()}"):
+    if send_sign_in_link(email=person.email):
         person.refresh_from_db()  # the link goes to the login's own address, not the record's
         messages.success(request, f"A sign-in link was emailed to {person.user.email}.")
     else:
@@ -182,5 +149,5 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """A queued import's progress, then its summary or its errors. Only the
     HR user who started it sees it; to anyone else it does not exist."""
     _require_hr(request)
-    job = get_object_or_404(StaffImportJob.objects.defer("data"), pk=pk, importer=request.user)
+    job = get_object_or_404(permissions.import_jobs_visible_to(request.user).defer("data"), pk=pk)
     return render(request, "people/import_job.html", {"job": job, "refresh": IMPORT_JOB_REFRESH_SECONDS})

@@ -7,8 +7,9 @@ from django.db.models import Q, QuerySet
 
 from people.models import Organisation, Role, RoleAssignment, User
 from people.selectors import has_role, person_for_user
-from policies.models import Policy
+from policies.models import Policy, PolicyVersion
 
+EDIT_DENIED = "Only the policy's owner or a governance lead can draft a new version."
 IMPORT_DENIED = "Only policy owners and governance leads can import policies."
 IMPORT_ELSEWHERE_DENIED = "You can import policies only for your own school or trust."
 
@@ -56,3 +57,27 @@ def can_see_unpublished(user: User, policy: Policy) -> bool:
         return False
     return policy.owner_id == person.pk or policy.versions.filter(
         submissions__committee__members__person=person).exists()
+
+
+def can_read_version(user: User, version: PolicyVersion) -> bool:
+    """An approved (locked) version is the trust's; a draft is read only by
+    those who may see the policy's unpublished versions."""
+    return version.is_locked or can_see_unpublished(user, version.policy)
+
+
+def can_edit_drafts(user: User, policy: Policy) -> bool:
+    """The policy's owner and the governance leads of its school or trust
+    draft its new versions (approvals runs the drafting pages)."""
+    if not user.is_authenticated:
+        return False
+    if has_role(user, Role.GOVERNANCE_LEAD, policy.organisation):
+        return True
+    person = person_for_user(user)
+    return person is not None and policy.owner_id == person.pk
+
+
+def sees_every_draft(user: User, *, editor: bool) -> bool:
+    """Whether the policy's timeline shows this viewer every draft's entries
+    and every committee's comments: its editors (`editor`, from
+    can_edit_drafts) and administrators do."""
+    return editor or user.is_superuser

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain
@@ -13,7 +14,9 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from people.models import Organisation
+from people.models import Organisation, User
+from people.selectors import person_for_user
+from policies import permissions
 from policies.models import Policy, PolicyVersion
 
 
@@ -163,6 +166,36 @@ class HistoryEntry:
     # The version the entry is about, so the timeline can hide a draft's
     # entries from those who may not open the draft.
     version_id: int | None = None
+
+
+# Entries other apps add to a policy's timeline (approvals: submissions, votes
+# and decisions). The library sits below them and may not import them
+# (docs/architecture.md), so each adds its source here when it loads (its
+# AppConfig.ready). A source is called as source(policy, viewer=<Person or
+# None>, sees_every_draft=<bool>) and returns the entries that viewer may see.
+TimelineSource = Callable[..., list[HistoryEntry]]
+_timeline_sources: dict[str, TimelineSource] = {}
+
+
+def add_timeline_source(name: str, source: TimelineSource) -> None:
+    _timeline_sources[name] = source
+
+
+def policy_timeline(policy: Policy, *, user: User, editor: bool, locked_ids: set[int]) -> list[HistoryEntry]:
+    """The audit timeline as this viewer may see it, newest first: a draft's
+    entries only to those who may open the draft (a committee's comments stay
+    with the committee and the policy's editors)."""
+    viewer = person_for_user(user)
+    entries = policy_history(policy)
+    every_draft = permissions.sees_every_draft(user, editor=editor)
+    drafts_seen = every_draft
+    if not drafts_seen and any(e.version_id not in locked_ids for e in entries if e.version_id is not None):
+        drafts_seen = permissions.can_see_unpublished(user, policy)
+    if not drafts_seen:
+        entries = [e for e in entries if e.version_id is None or e.version_id in locked_ids]
+    for source in _timeline_sources.values():
+        entries += source(policy, viewer=viewer, sees_every_draft=every_draft)
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)
 
 
 def policy_history(policy: Policy, *, limit: int = 50) -> list[HistoryEntry]:

@@ -7,9 +7,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from approvals.permissions import can_edit_drafts
-from approvals.selectors import audit_events
-from people.selectors import person_for_user
 from policies import permissions, selectors
 from policies.forms import LibraryFilterForm
 from policies.models import Policy, PolicyVersion
@@ -48,7 +45,7 @@ def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def version_detail(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     policy = _policy_or_404(request, slug)
     version = get_object_or_404(policy.versions.select_related("committee"), label=label)
-    if not version.is_locked and not permissions.can_see_unpublished(request.user, policy):
+    if not permissions.can_read_version(request.user, version):
         raise Http404
     return _render_version(request, policy, version, template="policies/policy_detail.html")
 
@@ -80,28 +77,13 @@ def _policy_or_404(request: HttpRequest, slug: str) -> Policy:
     return policy
 
 
-def _timeline(request: HttpRequest, policy: Policy, *, editor: bool, locked_ids: set[int]) -> list:
-    """The audit timeline as this viewer may see it: a draft's entries only to
-    those who may open the draft (a committee's comments stay with the
-    committee and the policy's editors)."""
-    person = person_for_user(request.user)
-    entries = selectors.policy_history(policy)
-    drafts_seen = editor or request.user.is_superuser
-    if not drafts_seen and any(e.version_id not in locked_ids for e in entries if e.version_id is not None):
-        drafts_seen = permissions.can_see_unpublished(request.user, policy)
-    if not drafts_seen:
-        entries = [e for e in entries if e.version_id is None or e.version_id in locked_ids]
-    entries += audit_events(policy, viewer=person, sees_every_draft=editor or request.user.is_superuser)
-    return sorted(entries, key=lambda entry: entry.when, reverse=True)
-
-
 def _render_version(
     request: HttpRequest, policy: Policy, version: PolicyVersion | None, *, template: str, public: bool = False
 ) -> HttpResponse:
     linked, named = selectors.related_policies(policy)
     if public:  # the website may link only to other published-on-the-website policies
         linked, named = [p for p in linked if p.is_public], []
-    editor = not public and can_edit_drafts(request.user, policy)
+    editor = not public and permissions.can_edit_drafts(request.user, policy)
     version_table = selectors.version_table(policy)
     context = {
         "policy": policy,
@@ -113,8 +95,8 @@ def _render_version(
         "named_related": named,
         "legislation": list(policy.legislation.all()),
         "review_status": selectors.review_status(policy.next_review_on),
-        "history": [] if public else _timeline(request, policy, editor=editor,
-                                                locked_ids={row.pk for row in version_table}),
+        "history": [] if public else selectors.policy_timeline(
+            policy, user=request.user, editor=editor, locked_ids={row.pk for row in version_table}),
         "public": public,
         "can_draft": editor,
         "open_draft": None if public else policy.versions.filter(status__in=PolicyVersion.OPEN_STATUSES).first(),

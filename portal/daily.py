@@ -21,6 +21,7 @@ from django.utils import timezone
 from acknowledgements.services import sync_obligations
 from approvals.services import publish_due_versions
 from imports.retention import old_batches, remove_old_batches
+from outbox.services import deliver_email
 from people.models import User
 from policies.models import PolicyVersion
 from privacy.retention import anonymise_due_leavers, close_leavers_logins, leavers_due
@@ -91,7 +92,7 @@ def send_reminders(today: datetime.date, dry_run: bool) -> str:
     # on a day Redis is down; what the mail server refuses waits in the
     # outbox for deliver_pending's retries.
     for email_id in report.email_ids:
-        reminders.deliver_email(email_id)
+        deliver_email(email_id)
     return f"{report.total} sent"
 
 

@@ -5,7 +5,7 @@ and an empty path, so Django's file backend wrote every email (live sign-in
 links included) into whatever folder the server was started from. Here the
 folder is everything after `filemail://`: a relative one is under the project
 folder, an absolute one (`filemail:///var/mail/portal`, or the four-slash form
-the README has always shown) is used as it is, and none at all means
+docs/configuration.md shows) is used as it is, and none at all means
 `sent-emails/`.
 """
 

@@ -16,18 +16,12 @@ from django.db import transaction
 
 from acknowledgements.models import SignOff
 from approvals.models import CommitteeMember
+from outbox.models import OutboxEmail
 from people.models import Person, RoleAssignment, User
 from privacy.models import PrivacyEvent
-from reminders.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
 REMOVED = "[removed under the trust's retention policy]"
-
-
-def retention_ends_on(person: Person) -> datetime.date | None:
-    if person.leave_date is None:
-        return None
-    return person.leave_date + datetime.timedelta(days=settings.LEAVER_RETENTION_DAYS)
 
 
 def leavers_due(today: datetime.date):

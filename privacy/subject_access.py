@@ -16,10 +16,10 @@ from django.utils import timezone
 from acknowledgements.models import Obligation, SignOff
 from acknowledgements.rules import period_label, reason_label
 from approvals.models import CommitteeMember, Submission, Vote
+from outbox.models import OutboxEmail
 from people.models import Person, RoleAssignment
 from policies.models import Policy, PolicyVersion
 from privacy.models import PrivacyEvent
-from reminders.models import OutboxEmail
 
 FORMAT_VERSION = 1
 

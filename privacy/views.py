@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from people import permissions
+from people import permissions as people_permissions
 from people.models import Person
 from people.selectors import person_for_user
+from privacy import permissions
 from privacy.subject_access import export_for_release
 
-NOT_YOURS = "Only HR for this person's school can export their data."
+NO_STAFF_RECORD = "There is no staff record for this login."
 
 
 def _download(request: HttpRequest, person: Person) -> HttpResponse:
@@ -28,17 +29,19 @@ def _download(request: HttpRequest, person: Person) -> HttpResponse:
 
 @require_GET
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
-    if not permissions.is_hr(request.user):
-        raise PermissionDenied(permissions.PEOPLE_DENIED)
+    if not people_permissions.is_hr(request.user):
+        raise PermissionDenied(people_permissions.PEOPLE_DENIED)
     person = get_object_or_404(Person, pk=pk)
-    if not permissions.can_view_person(request.user, person):
-        raise PermissionDenied(NOT_YOURS)
+    if not permissions.can_export_data_of(request.user, person):
+        raise PermissionDenied(permissions.EXPORT_DENIED)
     return _download(request, person)
 
 
 @require_GET
 def my_export(request: HttpRequest) -> HttpResponse:
+    # A 404, not people.selectors.require_person's 403: for a login with no
+    # staff record there is no data to download, rather than a page it may not see.
     person = person_for_user(request.user)
     if person is None:
-        raise Http404("There is no staff record for this login.")
+        raise Http404(NO_STAFF_RECORD)
     return _download(request, person)

@@ -46,6 +46,14 @@ def open_page(browser, live_server, **context_options):
     assert not violations, f"the page broke its Content-Security-Policy: {violations}"
 
 
+@pytest.fixture(autouse=True)
+def emailed_links_open_the_live_server(request, settings):
+    """Emailed links start at PORTAL_BASE_URL (portal.links), never at the
+    request's host, so a journey that follows one points it at the server."""
+    if "live_server" in request.fixturenames:
+        settings.PORTAL_BASE_URL = request.getfixturevalue("live_server").url
+
+
 @pytest.fixture
 def page(browser, live_server):
     yield from open_page(browser, live_server, viewport={"width": 1280, "height": 900})

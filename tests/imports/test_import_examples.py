@@ -1,4 +1,4 @@
-"""The documents in fixtures/import-examples/ (the README points people at
+"""The documents in fixtures/import-examples/ (docs/using.md points people at
 them to try the import) read as a careful person would read them."""
 
 from __future__ import annotations

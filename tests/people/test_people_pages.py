@@ -51,7 +51,7 @@ def test_hr_records_a_paper_sign_off(world, signed_in):
     policy = published_policy(title="Email Policy")
     sign_off_rule(policy)
     response = signed_in(world.school_hr).post(
-        reverse("people:record_paper", args=[world.staff.pk]),
+        reverse("acknowledgements:record_paper", args=[world.staff.pk]),
         {"version": policy.current_version.pk, "signed_on": "2026-09-03", "note": "Filed in staff file"}, follow=True,
     )
     assert f"Paper sign-off recorded for {world.staff.full_name}." in response.content.decode()
@@ -64,7 +64,7 @@ def test_a_paper_sign_off_cannot_be_dated_in_the_future(world, signed_in):
     policy = published_policy()
     future = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
     response = signed_in(world.school_hr).post(
-        reverse("people:record_paper", args=[world.staff.pk]), {"version": policy.current_version.pk,
+        reverse("acknowledgements:record_paper", args=[world.staff.pk]), {"version": policy.current_version.pk,
                                                                "signed_on": future},
     )
     assert "The date signed cannot be in the future." in response.content.decode()
@@ -75,7 +75,7 @@ def test_a_schools_hr_cannot_record_for_another_school(world, signed_in):
     policy = published_policy()
     other = PersonFactory(schools=[world.south])
     response = signed_in(world.school_hr).post(
-        reverse("people:record_paper", args=[other.pk]), {"version": policy.current_version.pk,
+        reverse("acknowledgements:record_paper", args=[other.pk]), {"version": policy.current_version.pk,
                                                          "signed_on": "2026-09-03"},
     )
     assert response.status_code == 403
@@ -86,7 +86,7 @@ def test_staff_cannot_record_paper_sign_offs(world, signed_in):
     policy = published_policy()
     other = PersonFactory(schools=[world.north])
     response = signed_in(world.staff).post(
-        reverse("people:record_paper", args=[other.pk]), {"version": policy.current_version.pk,
+        reverse("acknowledgements:record_paper", args=[other.pk]), {"version": policy.current_version.pk,
                                                          "signed_on": "2026-09-03"},
     )
     assert response.status_code == 403

@@ -8,12 +8,12 @@ from django.core.management import call_command
 
 from acknowledgements.models import SignOff
 from acknowledgements.services import record_sign_off
+from outbox.models import OutboxEmail
+from outbox.services import queue_email
 from people.models import Person, Role
 from privacy.models import PrivacyEvent
 from privacy.retention import anonymise_due_leavers, anonymise_person
 from privacy.tasks import anonymise_leavers
-from reminders.models import OutboxEmail
-from reminders.services import queue_email
 from tests.conftest import is_postgres
 from tests.factories import RoleFactory, published_policy, sign_off_rule
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from acknowledgements.services import record_sign_off
+from outbox.services import queue_email
 from privacy.models import PrivacyEvent
-from reminders.services import queue_email
 from tests.factories import published_policy, sign_off_rule
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 ADMIN_PAGES = ["/admin/", "/admin/people/person/", "/admin/acknowledgements/signoff/", "/admin/privacy/privacyevent/",
-               "/admin/reminders/outboxemail/"]
+               "/admin/outbox/outboxemail/"]
 
 
 @pytest.mark.parametrize("who", ["staff", "school_hr", "trust_hr", "governance", "owner", "outsider"])
