@@ -9,7 +9,7 @@ PORT   ?= 8000
 # from another machine (e.g. HOST=0.0.0.0 PORTAL_BASE_URL=http://laptop.local:8000).
 PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint audit bench faults load install migrate demo clean
+.PHONY: run test test-fast lint audit bench faults load install migrate demo clean
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,12 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The edit loop: everything but the tests marked `slow` (fuzzing, PDF rendering, the
+# school year day by day; docs/testing.md). `make test` and .ci/run still run them all.
+test-fast: install
+	@echo "make test-fast: every test except those marked slow (make test runs those too)"
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # Benchmarks: never part of `make test`. Figures are recorded in docs/performance.md.
 bench: install

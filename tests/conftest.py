@@ -4,6 +4,8 @@ outsider with a login but no staff record."""
 
 from __future__ import annotations
 
+import copy
+import datetime
 import os
 from types import SimpleNamespace
 
@@ -38,14 +40,55 @@ def _media_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+# The settings the tests' expectations are written against: the documented
+# defaults (docs/configuration.md). portal/settings.py reads the environment
+# and a developer's .env, so without this an .env that sets PORTAL_BASE_URL,
+# a reminder interval or single sign-on would change what the suite proves.
+# A test that needs another value sets it itself, after this. Celery's own
+# settings (e.g. CELERY_TASK_ALWAYS_EAGER) are not here: Celery reads them once
+# when the app is configured, they are not read from the environment, and no
+# test runs tasks eagerly; REDIS_URL and DATABASE_URL are the environment's
+# on purpose (the suite runs on SQLite or PostgreSQL, with or without Redis).
+PINNED_SETTINGS = {
+    "ALLOWED_HOSTS": ["localhost", "127.0.0.1", "[::1]", "testserver"],
+    "CSRF_TRUSTED_ORIGINS": [],
+    "TIME_ZONE": "Europe/London",
+    "PORTAL_BASE_URL": "http://127.0.0.1:8000",
+    "DEFAULT_FROM_EMAIL": "Policy Portal <policies@localhost>",
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "EMAIL_MAX_ATTEMPTS": 5,
+    "EMAIL_SENDING_TIMEOUT_MINUTES": 15,
+    "POLICY_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "DATA_UPLOAD_MAX_MEMORY_SIZE": 10 * 1024 * 1024,
+    "REVIEW_DUE_SOON_DAYS": 90,
+    "REVIEW_REMINDER_DAYS": [90, 30, 7],
+    "SIGN_OFF_REMINDER_INTERVAL_DAYS": 7,
+    "LEAVER_RETENTION_DAYS": 6 * 365,
+    "SESAME_MAX_AGE": 3 * 24 * 60 * 60,
+    "AXES_FAILURE_LIMIT": 5,
+    "AXES_COOLOFF_TIME": datetime.timedelta(minutes=15),
+    "SESSION_COOKIE_AGE": 60 * 60 * 8,
+    "SESSION_EXPIRE_AT_BROWSER_CLOSE": True,
+    "SOCIALACCOUNT_PROVIDERS": {},  # single sign-on off unless a test configures it
+}
+
+
+@pytest.fixture(autouse=True)
+def _settings_the_tests_rely_on(settings):
+    for name, value in PINNED_SETTINGS.items():
+        setattr(settings, name, copy.deepcopy(value))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashing is slow by design; the tests sign in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def world(db):
+def build_world() -> SimpleNamespace:
+    """The shared world's people, built in the current transaction. The
+    ``world`` fixture builds it for one test; the permission matrix builds it
+    once for its module and adds the roles only it needs."""
     trust = TrustFactory(name="Test Learning Trust", slug="test-trust")
     north = SchoolFactory(name="North Primary", slug="north", trust=trust)
     south = SchoolFactory(name="South Academy", slug="south", trust=trust)
@@ -77,8 +120,12 @@ def world(db):
 
 
 @pytest.fixture
-def board(world):
-    """A committee that decides by members' votes (quorum 2 of 3)."""
+def world(db):
+    return build_world()
+
+
+def build_board(world: SimpleNamespace):
+    """The Trust Board: a committee that decides by members' votes (quorum 2 of 3)."""
     committee = CommitteeFactory(name="Trust Board", organisation=world.trust, quorum=2)
     members = [PersonFactory(first_name=name, last_name="Trustee", staff_group=StaffGroup.TRUSTEE,
                              email=f"{name.lower()}@board.example", schools=[world.trust])
@@ -87,6 +134,12 @@ def board(world):
         CommitteeMember.objects.create(committee=committee, person=member)
     committee.trustees = members
     return committee
+
+
+@pytest.fixture
+def board(world):
+    """A committee that decides by members' votes (quorum 2 of 3)."""
+    return build_board(world)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ def pdf_text(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_the_pack_is_built_by_the_worker_then_downloaded(world, signed_in, owed, monkeypatch):
     queued = []
     monkeypatch.setattr(tasks.build_pack, "delay", lambda person_id: queued.append(person_id))
@@ -38,6 +39,7 @@ def test_the_pack_is_built_by_the_worker_then_downloaded(world, signed_in, owed,
     assert {"Data Protection Policy", "Email Policy"} <= set(titles)
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_the_pack_is_built_in_the_request_if_the_broker_is_down(world, signed_in, owed, monkeypatch):
     def down(*args):
         raise ConnectionRefusedError("Redis is down")
@@ -47,6 +49,7 @@ def test_the_pack_is_built_in_the_request_if_the_broker_is_down(world, signed_in
     assert response["Content-Type"] == "application/pdf"
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_the_sign_off_record_lists_versions_hashes_and_methods(world, signed_in, owed):
     from policies.models import Policy
 
@@ -60,6 +63,7 @@ def test_the_sign_off_record_lists_versions_hashes_and_methods(world, signed_in,
     assert "Signed in the browser" in text
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_hr_downloads_a_record_only_for_their_school(world, signed_in):
     other = PersonFactory(schools=[world.south])
     client = signed_in(world.school_hr)

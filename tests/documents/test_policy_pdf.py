@@ -42,6 +42,7 @@ def email_policy(world):
     return policy
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_cover_version_table_and_page_numbers(email_policy):
     reader = read(rendering.policy_pdf(email_policy.current_version))
     first = reader.pages[0].extract_text()
@@ -57,6 +58,7 @@ def test_cover_version_table_and_page_numbers(email_policy):
     assert "Version history" in whole and "12 Jul 2022 (Trust Board)" in whole and "Periodic review" in whole
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_running_header_contents_and_numbered_sections(email_policy):
     reader = read(rendering.policy_pdf(email_policy.current_version))
     assert "Email Policy Test Learning Trust" in reader.pages[2].extract_text()  # running header
@@ -66,6 +68,7 @@ def test_running_header_contents_and_numbered_sections(email_policy):
     assert "Related policies" in whole and "Legislation and guidance" in whole
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_headings_become_bookmarks_and_the_language_is_set(email_policy):
     reader = read(rendering.policy_pdf(email_policy.current_version))
     titles = []
@@ -84,6 +87,7 @@ def drawn_text(page) -> str:
     return "".join(runs)
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_a_draft_is_watermarked_on_every_page(world, email_policy):
     draft = VersionFactory(policy=email_policy, label="2.0", status=PolicyVersion.Status.DRAFT, body=BODY)
     reader = read(rendering.policy_pdf(draft))
@@ -91,15 +95,18 @@ def test_a_draft_is_watermarked_on_every_page(world, email_policy):
     assert all("DRAFT — not approved" in drawn_text(page) for page in reader.pages)
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_an_approved_version_has_no_watermark(email_policy):
     assert "DRAFT" not in text(read(rendering.policy_pdf(email_policy.current_version)))
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_a_superseded_version_says_so(email_policy):
     old = email_policy.versions.get(label="1.0")
     assert "Superseded on 10 September 2024" in read(rendering.policy_pdf(old)).pages[0].extract_text()
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_second_download_is_a_file_read(email_policy, monkeypatch):
     first = rendering.policy_pdf(email_policy.current_version)
 
@@ -110,6 +117,7 @@ def test_second_download_is_a_file_read(email_policy, monkeypatch):
     assert rendering.policy_pdf(email_policy.current_version) == first
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_superseding_a_version_renders_it_afresh(email_policy):
     current = email_policy.current_version
     before = rendering.policy_pdf(current)
@@ -126,6 +134,7 @@ def test_superseding_a_version_renders_it_afresh(email_policy):
     ("Huge Table Policy", "## 1. Contacts\n\n| Name | Role | Phone |\n|---|---|---|\n"
      + "\n".join(f"| Person {n} | Role {n} | 0100 {n:04d} |" for n in range(400))),
 ])
+@pytest.mark.slow  # renders with WeasyPrint
 def test_awkward_documents_still_make_valid_pdfs(world, title, body):
     policy = published_policy(title=title, body=body)
     reader = read(rendering.policy_pdf(policy.current_version))
@@ -133,6 +142,7 @@ def test_awkward_documents_still_make_valid_pdfs(world, title, body):
     assert title.split()[0] in reader.pages[0].extract_text()
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_a_long_table_repeats_its_header_on_each_page(world):
     body = "## 1. Contacts\n\n| Name | Role |\n|---|---|\n" + "\n".join(f"| P{n} | R{n} |" for n in range(300))
     reader = read(rendering.policy_pdf(published_policy(body=body).current_version))
@@ -140,6 +150,7 @@ def test_a_long_table_repeats_its_header_on_each_page(world):
     assert table_pages and all("Name Role" in page for page in table_pages)
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed (.ci/run)")
 def test_a_rendered_page_is_not_blank(email_policy, tmp_path):
     from PIL import Image
@@ -152,6 +163,7 @@ def test_a_rendered_page_is_not_blank(email_policy, tmp_path):
     assert dark > 500
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_a_full_disk_is_a_clear_error_and_leaves_nothing_half_written(email_policy, monkeypatch, signed_in, world):
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -165,6 +177,7 @@ def test_a_full_disk_is_a_clear_error_and_leaves_nothing_half_written(email_poli
     assert not list(rendering.cache_dir().glob("*"))
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_staff_download_a_published_version(email_policy, signed_in, world):
     response = signed_in(world.staff).get(reverse("documents:version_pdf", args=[email_policy.slug, "1.1"]))
     assert response["Content-Type"] == "application/pdf"
@@ -177,6 +190,7 @@ def test_staff_cannot_download_a_draft(email_policy, signed_in, world):
                                       ).status_code == 404
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_public_pdf_only_for_public_policies(client, world):
     public = published_policy(title="Behaviour Policy", is_public=True)
     private = published_policy(title="Internal Policy")
@@ -184,6 +198,7 @@ def test_public_pdf_only_for_public_policies(client, world):
     assert client.get(reverse("documents:public_pdf", args=[private.slug])).status_code == 404
 
 
+@pytest.mark.slow  # renders with WeasyPrint
 def test_export_pdf_command(email_policy, tmp_path):
     out = io.StringIO()
     call_command("export_pdf", email_policy.slug, "--version", "1.0", "--output", str(tmp_path / "x.pdf"), stdout=out)

@@ -3,7 +3,12 @@ shares: one example's database work rolled back, and row counts to prove an
 invalid input wrote nothing.
 
 HYPOTHESIS_PROFILE=deep runs many more examples (minutes, not seconds);
-the default keeps the whole folder well under a minute."""
+the default keeps the whole folder well under a minute.
+
+Every hypothesis test here carries the `slow` marker (added below, so a new
+one cannot forget it): `make test` and .ci/run run them, `make test-fast`
+leaves them out. The plain examples beside them (cases fuzzing found) are
+quick and stay in the edit loop."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 from django.db import transaction
 from hypothesis import HealthCheck, settings
@@ -59,3 +65,13 @@ def is_plain_message(message: str) -> bool:
         and not text.startswith("<")
         and any(c.isalpha() for c in text)
     )
+
+
+FUZZ_FOLDER = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    # A conftest's hook sees every collected test, not only this folder's.
+    for item in items:
+        if item.path.is_relative_to(FUZZ_FOLDER) and getattr(item.obj, "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.slow)

@@ -94,7 +94,7 @@ def test_paper_sign_off_form(world, policies, signed_in, data):
                             "note": values()}))
     with rolled_back():
         before = row_counts()
-        response = client.post(reverse("people:record_paper", args=[world.staff.pk]), post)
+        response = client.post(reverse("acknowledgements:record_paper", args=[world.staff.pk]), post)
         assert response.status_code in {200, 302}
         form = PaperSignOffForm(form_data(post), today=timezone.localdate(),
                                 versions=paper_versions_for(world.staff, recorder=world.school_hr.user))

@@ -18,9 +18,13 @@ get, derived from what the product promises, not from what the code returns:
 deciding who may see it; ``test_every_view_is_login_protected_or_listed_public``
 fails when a view opts out of the sign-in requirement without a reason here.
 
-The small world is built once for the module (inside a transaction that is
-rolled back at the end); each test runs in its own savepoint, so a POST that
-changes something is undone before the next cell.
+The world is the suite's shared one (``build_world`` and ``build_board`` in
+tests/conftest.py) with what only the matrix needs added (a second school's
+teacher, an administrator, policies, drafts, submissions, imports). It is built
+once for the module, not per test as the ``world`` fixture is: about 900 cells
+would otherwise build it 900 times. It lives inside a transaction that is rolled
+back at the end; each test runs in its own savepoint, so a POST that changes
+something is undone before the next cell.
 """
 
 from __future__ import annotations
@@ -48,14 +52,13 @@ from imports.reading import read_item, start_batch
 from people.models import Role, StaffGroup, StaffImportJob, User
 from people.sign_in import resend_code
 from policies.models import Committee, PolicyVersion
+from tests.conftest import build_board
+from tests.conftest import build_world as build_shared_world
 from tests.factories import (
     CommitteeFactory,
     PersonFactory,
     PolicyFactory,
     RoleFactory,
-    SchoolFactory,
-    TrustFactory,
-    UserFactory,
     VersionFactory,
     published_policy,
     sign_off_rule,
@@ -286,8 +289,9 @@ MATRIX: list[Case] = [
          kwargs=lambda w: {"pk": w.trust_hr_import_job.pk}),
     Case("people:detail", expect(HR), variant="north-record", kwargs=north_record),
     Case("people:detail", expect({"trust_hr", "superuser"}), variant="south-record", kwargs=south_record),
-    *both("people:record_paper", expect(HR), variant="north-record", kwargs=north_record),
-    *both("people:record_paper", expect({"trust_hr", "superuser"}), variant="south-record", kwargs=south_record),
+    *both("acknowledgements:record_paper", expect(HR), variant="north-record", kwargs=north_record),
+    *both("acknowledgements:record_paper", expect({"trust_hr", "superuser"}), variant="south-record",
+          kwargs=south_record),
     Case("people:send_link", expect(HR), variant="north-record", method="POST", kwargs=north_record),
     Case("people:send_link", expect({"trust_hr", "superuser"}), variant="south-record", method="POST",
          kwargs=south_record),
@@ -415,29 +419,19 @@ MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def build_world() -> SimpleNamespace:
-    w = SimpleNamespace()
-    w.trust = TrustFactory(name="Test Learning Trust", slug="test-trust")
-    w.north_school = SchoolFactory(name="North Primary", slug="north", trust=w.trust)
-    w.south_school = SchoolFactory(name="South Academy", slug="south", trust=w.trust)
-
-    w.staff_north = PersonFactory(first_name="Sam", last_name="Staff", email="staff@school.example",
-                                  schools=[w.north_school])
+    """The shared world (tests/conftest.py) and its Trust Board, named by role
+    as the matrix's rows use them (``north`` here is North's policy, so the
+    school is ``north_school``), plus what only the matrix needs."""
+    shared = build_shared_world()
+    board = build_board(shared)
+    w = SimpleNamespace(
+        trust=shared.trust, north_school=shared.north, south_school=shared.south,
+        staff_north=shared.staff, school_hr_north=shared.school_hr, trust_hr=shared.trust_hr,
+        governance=shared.governance, owner=shared.owner, outsider=shared.outsider,
+        board=board, committee_member=board.trustees[0],
+    )
     w.staff_south = PersonFactory(first_name="Sally", last_name="South", email="staff.south@school.example",
                                   schools=[w.south_school])
-    w.school_hr_north = PersonFactory(first_name="Hana", last_name="North", email="hr.north@school.example",
-                                      staff_group=StaffGroup.SUPPORT, schools=[w.north_school])
-    RoleFactory(person=w.school_hr_north, role=Role.HR, organisation=w.north_school)
-    w.trust_hr = PersonFactory(first_name="Tariq", last_name="Trust", email="hr@school.example",
-                               staff_group=StaffGroup.SUPPORT, schools=[w.trust])
-    RoleFactory(person=w.trust_hr, role=Role.HR, organisation=w.trust)
-    w.governance = PersonFactory(first_name="Grace", last_name="Gov", email="governance@school.example",
-                                 staff_group=StaffGroup.LEADERSHIP, schools=[w.trust])
-    RoleFactory(person=w.governance, role=Role.GOVERNANCE_LEAD, organisation=w.trust)
-    w.owner = PersonFactory(first_name="Owen", last_name="Owner", email="head.it@school.example",
-                            job_title="Head of IT", staff_group=StaffGroup.SUPPORT, schools=[w.trust])
-    w.committee_member = PersonFactory(first_name="Tara", last_name="Trustee", email="tara@board.example",
-                                       staff_group=StaffGroup.TRUSTEE, schools=[w.trust])
-    w.outsider = UserFactory(email="outsider@elsewhere.example")
     w.superuser = User.objects.create_superuser("root@school.example", "x")
     # Someone in each school still owing the IT policy, for the reports.
     w.north_owing = PersonFactory(first_name="Nora", last_name="Northowes", email="nora@school.example",
@@ -446,9 +440,6 @@ def build_world() -> SimpleNamespace:
                                   schools=[w.south_school])
     north_head = PersonFactory(first_name="Nina", last_name="Head", email="head.north@school.example",
                                job_title="Headteacher", staff_group=StaffGroup.LEADERSHIP, schools=[w.north_school])
-
-    w.board = CommitteeFactory(name="Trust Board", organisation=w.trust, quorum=2)
-    CommitteeMember.objects.create(committee=w.board, person=w.committee_member)
 
     # The trust's IT policy: published 1.0 that everyone must sign, and 1.1 before the Trust Board.
     w.it = published_policy(title="IT Policy", slug="it-policy", organisation=w.trust, owner=w.owner)
