@@ -54,6 +54,6 @@ def outstanding_export(request: HttpRequest, fmt: str) -> HttpResponse:
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="outstanding-sign-offs-{stamp}.xlsx"'
         return response
-    response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(exports.csv_chunks(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="outstanding-sign-offs-{stamp}.csv"'
     return response

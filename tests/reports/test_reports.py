@@ -158,3 +158,11 @@ def test_a_stale_snapshot_is_recomputed(world, signed_in, small_trust):
                                       data={"by_policy": [], "by_school": [], "by_group": [], "trend": []})
     page = client.get(reverse("reports:dashboard")).content.decode()
     assert "North Primary" in page
+
+
+def test_the_csv_download_arrives_in_one_piece_when_it_is_small(world, signed_in, small_trust):
+    """Written as 64 KB pieces, not a write per row (a server's system call each)."""
+    response = signed_in(world.trust_hr).get(reverse("reports:export", args=["csv"]))
+    pieces = list(response.streaming_content)
+    assert len(pieces) == 1
+    assert pieces[0].decode().count("\n") >= 3  # the header and the owing rows
