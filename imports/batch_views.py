@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse
@@ -15,12 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from imports import permissions
 from imports.models import ImportBatch, ImportItem
 from imports.reading import batch_progress, queue_reading, read_item, resend_if_stalled, start_batch
-from imports.saving import ImportRefused, import_item
+from imports.saving import import_ready_items
 from imports.selectors import recent_uploads
 from imports.upload_forms import PolicyUploadForm
 from policies import permissions as policy_permissions
-
-logger = logging.getLogger(__name__)
 
 IMPORTED_SOME = "Imported {count} of the {ready} ready documents."
 NOT_IMPORTED = "{name} was not imported, and nothing of it was saved: {reason}"
@@ -103,31 +99,12 @@ def progress(request: HttpRequest, batch_id: int) -> HttpResponse:
 def import_ready(request: HttpRequest, batch_id: int) -> HttpResponse:
     found = _batch_or_403(request, batch_id)
     may_import_history = policy_permissions.can_import_history(request.user, found.organisation)
-    ready = list(found.items.filter(state=ImportItem.State.READY).select_related("batch__organisation"))
-    if not ready:
+    result = import_ready_items(found, by=request.user, may_import_history=may_import_history)
+    if not result.ready:
         messages.info(request, NOTHING_READY)
         return redirect("imports:batch", batch_id=found.pk)
-    imported = 0
-    for item in ready:
-        # Each document whole or not at all, and one that fails stops no other.
-        try:
-            with transaction.atomic():
-                import_item(item, by=request.user, may_import_history=may_import_history)
-        except Exception as error:
-            if not isinstance(error, ImportRefused | ValidationError):
-                logger.exception("import item %s (%s) was not imported", item.pk, item.filename)
-            reason = _plain(error) or NOT_IMPORTED_UNEXPECTED
-            messages.error(request, NOT_IMPORTED.format(name=item.filename, reason=reason))
-        else:
-            imported += 1
-    messages.success(request, IMPORTED_SOME.format(count=imported, ready=len(ready)))
+    for name, reason in result.failed:
+        messages.error(request, NOT_IMPORTED.format(name=name, reason=reason or NOT_IMPORTED_UNEXPECTED))
+    messages.success(request, IMPORTED_SOME.format(count=result.imported, ready=result.ready))
     return redirect("imports:batch", batch_id=found.pk)
 
-
-def _plain(error: Exception) -> str | None:
-    """A refusal's or validation error's own words; anything else is not for the person."""
-    if isinstance(error, ImportRefused):
-        return str(error)
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return None

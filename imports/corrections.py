@@ -24,6 +24,7 @@ from django.utils import timezone
 from acknowledgements.usual_rules import usual_sign_off_rule
 from people.models import Organisation, Person
 from policies.importers import ParsedPolicy, ParsedVersion
+from policies.importers.model import date_from_iso, iso_date
 from policies.services import category_from_title
 
 VERSION_FIELDS = ("version", "approved_on", "approved_by", "reason", "author")
@@ -69,14 +70,6 @@ def owner_for(owner_text: str | None, people: list[Person]) -> Person | None:
     return partial[0] if len(partial) == 1 else None
 
 
-def _iso(value: datetime.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _date(value: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
-
-
 def as_read(parsed: ParsedPolicy, *, organisation: Organisation, owner: Person | None) -> dict:
     """The corrections shape filled with what the importer recognised and
     what the portal would choose by itself (owner, category, usual rule)."""
@@ -88,11 +81,11 @@ def as_read(parsed: ParsedPolicy, *, organisation: Organisation, owner: Person |
         "owner": owner.pk if owner else None,
         "category": category,
         "review_cycle_months": parsed.review_cycle_months,
-        "next_review_on": _iso(parsed.next_review_on),
+        "next_review_on": iso_date(parsed.next_review_on),
         "related_policies": list(parsed.related_policies),
         "legislation": list(parsed.legislation),
         "versions": [
-            {"source": index, "version": row.version or "", "approved_on": _iso(row.approved_on),
+            {"source": index, "version": row.version or "", "approved_on": iso_date(row.approved_on),
              "approved_by": row.approved_by or "", "reason": row.reason or "", "author": row.author or ""}
             for index, row in enumerate(parsed.versions)
         ],
@@ -129,7 +122,7 @@ def corrected_policy(parsed: ParsedPolicy, corrections: dict) -> ParsedPolicy:
     for row in corrections["versions"]:
         source = row.get("source")
         original = parsed.versions[source] if source is not None and 0 <= source < len(parsed.versions) else None
-        approved_on = _date(row["approved_on"])
+        approved_on = date_from_iso(row["approved_on"])
         if original is not None and original.approved_on == approved_on:
             approved = original.approved
         else:
@@ -139,7 +132,7 @@ def corrected_policy(parsed: ParsedPolicy, corrections: dict) -> ParsedPolicy:
             approved_by=row["approved_by"] or None, reason=row["reason"] or None, author=row["author"] or None,
             next_review=original.next_review if original is not None else None,
         ))
-    next_review_on = _date(corrections["next_review_on"])
+    next_review_on = date_from_iso(corrections["next_review_on"])
     if next_review_on == parsed.next_review_on:
         next_review = parsed.next_review
     else:

@@ -83,28 +83,29 @@ class ParsedPolicy:
     def to_dict(self) -> dict:
         """Everything, dates as ISO strings: what an import item stores."""
         data = dataclasses.asdict(self)
-        data["next_review_on"] = _iso(self.next_review_on)
+        data["next_review_on"] = iso_date(self.next_review_on)
         for row in data["versions"]:
-            row["approved_on"] = _iso(row["approved_on"])
+            row["approved_on"] = iso_date(row["approved_on"])
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> ParsedPolicy:
         data = dict(data)
-        data["next_review_on"] = _date(data.get("next_review_on"))
+        data["next_review_on"] = date_from_iso(data.get("next_review_on"))
         data["versions"] = [
-            ParsedVersion(**{**row, "approved_on": _date(row.get("approved_on"))}) for row in data.get("versions", [])
+            ParsedVersion(**{**row, "approved_on": date_from_iso(row.get("approved_on"))})
+            for row in data.get("versions", [])
         ]
         data["sections"] = [ParsedSection(**section) for section in data.get("sections", [])]
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{key: value for key, value in data.items() if key in known})
 
 
-def _iso(value: datetime.date | None) -> str | None:
+def iso_date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _date(value: str | datetime.date | None) -> datetime.date | None:
+def date_from_iso(value: str | datetime.date | None) -> datetime.date | None:
     if value is None or isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(value)
