@@ -156,12 +156,21 @@ def _watch(page: Page, events: list[str]) -> None:
             events.append(f"{response.request.method} {response.url} answered {response.status}")
 
     page.on("response", on_response)
-    page.on("requestfailed", lambda request: events.append(f"{request.url} failed: {request.failure}"))
+    page.on("requestfailed", lambda request: _failed(request, events))
     page.on(
         "console",
         lambda message: events.append(f"console {message.type}: {message.text}") if message.type == "error" else None,
     )
     page.on("pageerror", lambda error: events.append(f"page error: {error}"))
+
+
+def _failed(request, events: list[str]) -> None:
+    # ERR_ABORTED is the browser cancelling a request itself, as when the
+    # crawl moves on before Chromium's late favicon fetch finishes; a server
+    # failure shows as a status above, and a CSP or network refusal as
+    # another error here.
+    if request.failure != "net::ERR_ABORTED":
+        events.append(f"{request.url} failed: {request.failure}")
 
 
 def _start(page: Page, live_server, crawl: Crawl, email: str | None, password: str, events: list[str]) -> list[str]:
