@@ -148,6 +148,9 @@ class Obligation(models.Model):
     sign_off = models.ForeignKey(SignOff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the next reminder about this is due; empty means "from owed_since".
+    # Kept so a reminder run finds what is due by an index, not by Python.
+    next_reminder_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "policy__title"]
@@ -158,8 +161,57 @@ class Obligation(models.Model):
             models.Index(fields=["person", "status"]),
             models.Index(fields=["policy", "status"]),
             models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["status", "next_reminder_on"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} owes {self.version}"
 
+
+
+class SignOffCount(models.Model):
+    """Kept counts for one school x version x staff group: how many of its
+    obligations are signed, outstanding, and outstanding past their due date
+    (as of CountsState.overdue_on). Maintained by the services that change
+    obligations, in their transaction; checked nightly against a recount."""
+
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="+")
+    staff_group = models.CharField(max_length=20)
+    signed = models.IntegerField(default=0)
+    outstanding = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "version", "staff_group"],
+                                    name="one_count_per_school_version_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}/{self.version_id}/{self.staff_group}: {self.signed} signed, {self.outstanding} owed"
+
+
+class PersonSignOffCount(models.Model):
+    """Kept counts for one person: sign-offs owed, and how many are overdue
+    (as of CountsState.overdue_on)."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, primary_key=True, related_name="sign_off_count")
+    owed = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.owed} owed, {self.overdue} overdue"
+
+
+class CountsState(models.Model):
+    """One row: the day the kept counts' "overdue" figures are as of, and the
+    last nightly recount's result."""
+
+    overdue_on = models.DateField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    disagreements = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"counts overdue as of {self.overdue_on}"

@@ -17,3 +17,49 @@ class ComplianceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Compliance figures {self.scope_key[:8]} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class ExportJob(models.Model):
+    """A spreadsheet the worker builds, so the web thread that asked is free at once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being built"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="+")
+    fmt = models.CharField(max_length=10)
+    filters = models.JSONField(default=dict)
+    school_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.IntegerField(null=True, blank=True)
+    rows_done = models.IntegerField(default=0)
+    file = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.fmt} export {self.pk} ({self.status})"
+
+
+class ComplianceDay(models.Model):
+    """One school's signed, outstanding and overdue totals at the end of a
+    day, kept for the dashboard's trend."""
+
+    school = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    signed = models.IntegerField(default=0)
+    outstanding = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "day"], name="one_compliance_day_per_school")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} on {self.day}"
