@@ -123,6 +123,27 @@ class SignOff(models.Model):
         raise SignOffEvidenceError(SIGN_OFF_IS_EVIDENCE)
 
 
+class ObligationQuerySet(models.QuerySet):
+    """update() and delete() keep the kept counts right (acknowledgements.counts),
+    whoever calls them: a service, the admin, the shell. bulk_create cannot
+    tell what it wrote, so its callers wrap it in counts.tracking."""
+
+    def update(self, **kwargs) -> int:
+        from acknowledgements import counts  # counts reads this module's models
+
+        return counts.update_obligations(self, kwargs)
+
+    update.alters_data = True
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        from acknowledgements import counts
+
+        return counts.delete_obligations(self)
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
 class Obligation(models.Model):
     """A sign-off a person owes: derived from the rules by
     acknowledgements.services.sync_obligations, never typed in."""
@@ -152,6 +173,8 @@ class Obligation(models.Model):
     # Kept so a reminder run finds what is due by an index, not by Python.
     next_reminder_on = models.DateField(null=True, blank=True)
 
+    objects = ObligationQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on", "policy__title"]
         constraints = [
@@ -166,6 +189,22 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} owes {self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        from acknowledgements import counts
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not counts.COUNTED_FIELDS & set(update_fields):
+            super().save(*args, **kwargs)
+            return
+        with counts.tracking_obligation(self):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from acknowledgements import counts
+
+        with counts.tracking_obligation(self):
+            return super().delete(*args, **kwargs)
 
 
 

@@ -1,17 +1,23 @@
 """Every way a rule, a person, a school or a version changes leads to the same
 sync: publishing and the staff import through their domain events
 (policies.events, people.events; bulk writes send no model signals), and the
-admin or the shell through model signals."""
+admin or the shell through model signals.
+
+A change to a person also moves where their obligations count in the kept
+counts (acknowledgements.counts), in the change's own transaction: what
+they counted is read before the change (pre_save, pre_add/pre_remove/
+pre_clear, staff_changing) and again after it."""
 
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from acknowledgements import counts
 from acknowledgements.models import SignOffRule
 from acknowledgements.services import sync_obligations
-from people.events import staff_imported
+from people.events import staff_changing, staff_imported
 from people.models import Person
 from policies.events import version_published
 from policies.models import Policy
@@ -30,11 +36,22 @@ def owe_sign_offs_of_the_new_version(sender, version, previous, **kwargs) -> Non
     sync_obligations(policy=version.policy)
 
 
+@receiver(staff_changing)
+def uncount_staff_the_import_changes(sender, people: list[int], **kwargs) -> None:
+    """The import is about to rewrite these people in bulk: take what they
+    count out now; owe_sign_offs_of_imported_staff puts it back."""
+    counts.subtract_people(people)
+
+
 @receiver(staff_imported)
 def owe_sign_offs_of_imported_staff(sender, people: list[int], **kwargs) -> None:
     """One pass per policy over just the imported people, inside the import's
-    transaction, so the cost follows the file, not the size of the trust."""
-    sync_obligations(people=people)
+    transaction, so the cost follows the file, not the size of the trust.
+    First their obligations count again where they now are (new people have
+    none yet)."""
+    with counts.batched():  # one write to the counters for the whole file
+        counts.add_people(people)
+        sync_obligations(people=people)
 
 
 class _SyncAfterCommit:
@@ -113,3 +130,46 @@ def resync_when_a_persons_schools_change(sender, instance, action: str, reverse:
     people = pk_set if pk_set is not None else list(instance.people.values_list("pk", flat=True))
     for person_id in people:
         _sync_after_commit(person_id=person_id)
+
+
+# The kept counts follow a person's changes in the same transaction. What the
+# person counted is noted before the change, on the instance the signals share.
+COUNTS_CHANGE = "_kept_counts_change"
+
+
+@receiver(pre_save, sender=Person)
+def note_counts_before_a_person_changes(sender, instance: Person, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or instance.pk is None or instance._state.adding:
+        return
+    if update_fields is not None and not counts.PERSON_FIELDS & set(update_fields):
+        return
+    setattr(instance, COUNTS_CHANGE, counts.watch_people([instance.pk], people_only=True))
+
+
+@receiver(post_save, sender=Person)
+def move_counts_after_a_person_changes(sender, instance: Person, **kwargs) -> None:
+    change = instance.__dict__.pop(COUNTS_CHANGE, None)
+    if change is not None:
+        change.finish()
+
+
+@receiver(m2m_changed, sender=Person.schools.through)
+def move_counts_when_schools_change(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if action in {"pre_add", "pre_remove", "pre_clear"}:
+        if not reverse:
+            people = [instance.pk]
+        elif pk_set is not None:
+            people = list(pk_set)
+        else:
+            people = list(instance.people.values_list("pk", flat=True))
+        setattr(instance, COUNTS_CHANGE, counts.watch_people(people, people_only=True))
+    elif action in {"post_add", "post_remove", "post_clear"}:
+        change = instance.__dict__.pop(COUNTS_CHANGE, None)
+        if change is not None:
+            change.finish()
+
+
+@receiver(pre_delete, sender=Person)
+def uncount_a_deleted_person(sender, instance: Person, **kwargs) -> None:
+    """Their obligations go by cascade, which sends no signal of its own."""
+    counts.subtract_people([instance.pk])

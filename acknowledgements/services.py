@@ -1,5 +1,7 @@
 """Changes to sign-offs and obligations. Each public function is one
-transaction and safe to run twice."""
+transaction and safe to run twice. Every change to obligations keeps the
+kept counts (acknowledgements.counts) in the same transaction: updates
+through ObligationQuerySet, bulk_create inside counts.tracking."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
-from acknowledgements import rules
+from acknowledgements import counts, rules
 from acknowledgements.models import Obligation, SignOff, SignOffRule
 from acknowledgements.selectors import paper_versions_for
 from people.models import Organisation, Person, User
@@ -190,9 +192,14 @@ def _create_or_reopen(policy: Policy, obligations: list[Obligation]) -> tuple[in
     for (reason, owed_since, due_on), pks in groups.items():
         Obligation.objects.filter(pk__in=pks).update(
             status=Obligation.Status.OUTSTANDING, closed_on=None, reason=reason, owed_since=owed_since, due_on=due_on,
+            next_reminder_on=None,  # owed again: reminded afresh from owed_since, as a new obligation is
         )
     fresh = [o for o in obligations if (o.person_id, o.version_id, o.period) not in withdrawn]
-    Obligation.objects.bulk_create(fresh, ignore_conflicts=True)
+    # bulk_create cannot say which rows it wrote (ignore_conflicts), so the
+    # kept counts follow these people's obligations of the policy around it;
+    # the updates above keep them through ObligationQuerySet.update.
+    with counts.tracking(people={o.person_id for o in fresh}, policy_id=policy.pk):
+        Obligation.objects.bulk_create(fresh, ignore_conflicts=True)
     return len(fresh), len(reopen)
 
 

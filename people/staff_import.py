@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models.functions import Lower
 
 from people import permissions
-from people.events import staff_imported
+from people.events import staff_changing, staff_imported
 from people.models import Organisation, Person, StaffGroup, User
 
 # Column names as exports spell them, matched after lower-casing and removing
@@ -409,6 +409,8 @@ def _write(people: list[dict], matched: list[Person | None], result: StaffImport
     handful of queries per row made 20,000 rows take over 6 minutes), with
     one history entry per new or changed person. Returns those people."""
     new, updated, saved, schools_of = _plan(people, matched, result)
+    if updated:
+        staff_changing.send(sender=Person, people=[person.pk for person in updated])
     Person.objects.bulk_create(new, batch_size=BATCH)
     Person.objects.bulk_update(updated, UPDATABLE, batch_size=UPDATE_BATCH)
     _replace_schools(new + updated, {p.pk: values["schools"] for p, values in zip(saved, people, strict=True)},

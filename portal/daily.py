@@ -3,9 +3,13 @@ a fixed order. Beat calls it through portal.tasks.run_daily and an operator
 through `manage.py run_daily`; both get the same lines.
 
 The order matters: a version published today must be owed today, and an
-obligation created today must be in today's reminders. Retention and the
+obligation created today must be in today's reminders. The kept sign-off
+counts are rolled to today before the reminders (the digests read them) and
+checked against a recount after retention, the last job that changes people.
+Retention and the
 session sweep come last because they only remove access, and the old
-uploads (working files of the library import) after them."""
+uploads (working files of the library import) and old exports (HR's prepared
+spreadsheets) after them."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from acknowledgements import counts
 from acknowledgements.services import sync_obligations
 from approvals.services import publish_due_versions
 from imports.retention import old_batches, remove_old_batches
@@ -26,6 +31,7 @@ from people.models import User
 from policies.models import PolicyVersion
 from privacy.retention import anonymise_due_leavers, close_leavers_logins, leavers_due
 from reminders import services as reminders
+from reports.export_jobs import old_exports, remove_old_exports
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +90,20 @@ def sync(today: datetime.date, dry_run: bool) -> str:
     return f"{created} created, {reopened} reopened, {withdrawn} withdrawn"
 
 
+def roll_counts(today: datetime.date, dry_run: bool) -> str:
+    # Before the reminders: the digests read the kept counts' overdue figures.
+    rolled = counts.roll_overdue(today)  # a dry run's transaction is rolled back
+    return ("would count " if dry_run else "") + rolled.line()
+
+
+def check_counts(today: datetime.date, dry_run: bool) -> str:
+    # counts.check_counts logs an error on any disagreement, for monitoring.
+    checked = counts.check_counts(repair=not dry_run)
+    if dry_run and checked.disagreements:
+        return f"{checked.summary} (would repair)"
+    return checked.summary
+
+
 def send_reminders(today: datetime.date, dry_run: bool) -> str:
     report = reminders.send_reminders(today=today, dry_run=dry_run)
     if dry_run:
@@ -121,11 +141,20 @@ def clear_uploads(today: datetime.date, dry_run: bool) -> str:
     return f"{remove_old_batches(today)} uploads removed"
 
 
+def clear_exports(today: datetime.date, dry_run: bool) -> str:
+    if dry_run:
+        return f"would remove {old_exports(today).count()} exports"
+    return f"{remove_old_exports(today)} exports removed"
+
+
 STEPS: list[tuple[str, Step]] = [
     ("publish versions", publish_versions),
     ("sync obligations", sync),
+    ("counts rolled", roll_counts),
     ("send reminders", send_reminders),
     ("retention", retention),
+    ("counts checked", check_counts),
     ("session sweep", sweep_sessions),
     ("old uploads", clear_uploads),
+    ("old exports", clear_exports),
 ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from acknowledgements import counts
 from acknowledgements.models import Obligation, SignOff, SignOffRule
 from people.models import Organisation, Person, Role, RoleAssignment, StaffGroup, User
 from policies.models import Category, Policy, PolicyVersion, content_hash
@@ -56,6 +57,7 @@ def seed_large_trust(*, schools: int, staff: int, policies: int, signed_share: f
         report.sign_offs += made[2]
         if progress:
             progress(report)
+    counts.rebuild(today=today)  # bulk inserts bypass the services that keep the counts
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load

@@ -4,6 +4,37 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def count_what_exists(apps, schema_editor):
+    """A database made before the kept counts: count its obligations once, as
+    of today (acknowledgements.counts keeps them from here on; this SQL is
+    frozen here as counts.rebuild() stood when the tables came)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM acknowledgements_obligation LIMIT 1")
+        if cursor.fetchone() is None:
+            return  # a new database: the state row comes with the first write
+        cursor.execute("INSERT INTO acknowledgements_countsstate (overdue_on, disagreements) VALUES (%s, 0)", [today])
+        cursor.execute(
+            "INSERT INTO acknowledgements_signoffcount "
+            "(school_id, version_id, staff_group, policy_id, signed, outstanding, overdue) "
+            "SELECT s.organisation_id, o.version_id, p.staff_group, MIN(o.policy_id), "
+            "SUM(CASE WHEN o.status = 'signed' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN o.status = 'outstanding' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN o.status = 'outstanding' AND o.due_on < %s THEN 1 ELSE 0 END) "
+            "FROM acknowledgements_obligation o JOIN people_person p ON p.id = o.person_id "
+            "JOIN people_person_schools s ON s.person_id = o.person_id "
+            "WHERE o.status IN ('signed', 'outstanding') AND (p.leave_date IS NULL OR p.leave_date > %s) "
+            "GROUP BY s.organisation_id, o.version_id, p.staff_group", [today, today])
+        cursor.execute(
+            "INSERT INTO acknowledgements_personsignoffcount (person_id, owed, overdue) "
+            "SELECT o.person_id, COUNT(*), SUM(CASE WHEN o.due_on < %s THEN 1 ELSE 0 END) "
+            "FROM acknowledgements_obligation o JOIN people_person p ON p.id = o.person_id "
+            "WHERE o.status = 'outstanding' AND (p.leave_date IS NULL OR p.leave_date > %s) "
+            "GROUP BY o.person_id", [today, today])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -68,4 +99,5 @@ class Migration(migrations.Migration):
             model_name='signoffcount',
             constraint=models.UniqueConstraint(fields=('school', 'version', 'staff_group'), name='one_count_per_school_version_group'),
         ),
+        migrations.RunPython(count_what_exists, migrations.RunPython.noop),
     ]

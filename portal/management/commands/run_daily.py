@@ -9,8 +9,9 @@ from portal.daily import run_daily
 
 
 class Command(BaseCommand):
-    help = ("Run every daily job in order: publish versions due, sync obligations, send reminders, "
-            "retention, session sweep. Run twice the same day, the second run does nothing.")
+    help = ("Run every daily job in order: publish versions due, sync obligations, roll the kept counts, "
+            "send reminders, retention, check the kept counts, session sweep, old uploads and exports. "
+            "Run twice the same day, the second run does nothing.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--today", type=datetime.date.fromisoformat, help="Act as if today were YYYY-MM-DD.")
