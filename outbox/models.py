@@ -14,6 +14,7 @@ class OutboxEmail(models.Model):
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed: needs attention"
+        NOT_SENT = "not_sent", "Not sent: nothing left to say"
 
     # The one link upwards, by name and never by import: an email is evidence
     # of what a person was sent (subject access, retention), so it stays tied

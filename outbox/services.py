@@ -1,5 +1,10 @@
 """Queueing an email with the change that caused it, and delivering the
-outbox exactly once per email, with retries."""
+outbox exactly once per email, with retries.
+
+An email is queued either rendered (subject and bodies, as approvals'
+notifications are) or as a template and a JSON context of ids (as the
+reminder run queues thousands at once); the second kind is rendered each
+time it is delivered, from the data as it is then (outbox.context)."""
 
 from __future__ import annotations
 
@@ -11,18 +16,56 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
+from outbox.context import NothingToSay, delivery_context
 from outbox.models import OutboxEmail
 
 log = logging.getLogger(__name__)
 
+# An email queued as a template whose builder found nothing left to say when it
+# was delivered: it is not sent, and last_error holds the builder's reason.
+NOT_SENT = OutboxEmail.Status.NOT_SENT
+# Emails written per INSERT by record_emails.
+BATCH_SIZE = 1000
 
-def record_email(*, recipient, subject: str, body_text: str, body_html: str = "") -> OutboxEmail:
+
+def record_email(*, recipient, subject: str, body_text: str = "", body_html: str = "", template: str = "",
+                 context: dict | None = None) -> OutboxEmail:
     """Write an email to the outbox without sending it: the caller delivers
-    it (or leaves it to deliver_pending) once its transaction has committed."""
+    it (or leaves it to deliver_pending) once its transaction has committed.
+    Either its bodies, or a template and a JSON context rendered at delivery."""
     return OutboxEmail.objects.create(recipient=recipient, to=recipient.email, subject=subject,
-                                      body_text=body_text, body_html=body_html)
+                                      body_text=body_text, body_html=body_html, template=template,
+                                      context=context or {})
+
+
+def new_email(*, recipient_id: int, to: str, subject: str, template: str, context: dict) -> OutboxEmail:
+    """An unsaved email to be rendered at delivery, for record_emails. The
+    context holds ids and small values only (it is JSON): the template's
+    builder (outbox.context.add_context_builder) reads the rest then."""
+    return OutboxEmail(recipient_id=recipient_id, to=to, subject=subject[:300], template=template,
+                       context=context)
+
+
+def record_emails(emails: list[OutboxEmail]) -> list[OutboxEmail]:
+    """Write many emails made by new_email in a few INSERTs, in the caller's
+    transaction; returns them with their ids."""
+    return OutboxEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
+
+
+def render_email(email: OutboxEmail) -> tuple[str, str, str]:
+    """(subject, text, html) of an email queued as a template, from the data
+    as it is now. Raises NothingToSay when nothing in it is still true."""
+    context = delivery_context(email)
+    text = render_to_string(f"{email.template}.txt", context)
+    try:
+        html = get_template(f"{email.template}.html").render(context)
+    except TemplateDoesNotExist:
+        html = ""
+    return str(context["subject"])[:300], text, html
 
 
 def queue_email(*, recipient, subject: str, body_text: str, body_html: str = "") -> OutboxEmail:
@@ -43,28 +86,44 @@ def deliver_email(email_id: int, *, now: datetime.datetime | None = None) -> str
     ).update(status=OutboxEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return OutboxEmail.objects.filter(pk=email_id).values_list("status", flat=True).first() or "missing"
-    email = OutboxEmail.objects.get(pk=email_id)
+    email = OutboxEmail.objects.select_related("recipient").get(pk=email_id)
+    rendered: dict[str, str] = {}  # written with the outcome: the row keeps what was last tried
     try:
+        if email.template:
+            # Rendered at every attempt, so a retry after an outage says what
+            # is true when it goes.
+            try:
+                email.subject, email.body_text, email.body_html = render_email(email)
+            except NothingToSay as reason:
+                return _not_sent(email, str(reason))
+            rendered = {"subject": email.subject, "body_text": email.body_text, "body_html": email.body_html}
         message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
         message.send(fail_silently=False)
-    except Exception as error:  # any transport failure: retry later, never lose it
-        return _failed(email, error, now)
-    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.SENT, sent_at=now, last_error="")
+    except Exception as error:  # any transport (or rendering) failure: retry later, never lose it
+        return _failed(email, error, now, rendered)
+    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.SENT, sent_at=now, last_error="",
+                                                   **rendered)
     return OutboxEmail.Status.SENT
 
 
-def _failed(email: OutboxEmail, error: Exception, now: datetime.datetime) -> str:
+def _not_sent(email: OutboxEmail, reason: str) -> str:
+    log.info("email %s not sent: %s", email.pk, reason)
+    OutboxEmail.objects.filter(pk=email.pk).update(status=NOT_SENT, last_error=f"Not sent: {reason}"[:2000])
+    return NOT_SENT
+
+
+def _failed(email: OutboxEmail, error: Exception, now: datetime.datetime, rendered: dict[str, str]) -> str:
     text = f"{type(error).__name__}: {error}"[:2000]
     if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
         log.error("email %s failed for good after %s attempts: %s", email.pk, email.attempts, text)
-        OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.FAILED, last_error=text)
+        OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.FAILED, last_error=text, **rendered)
         return OutboxEmail.Status.FAILED
     backoff = datetime.timedelta(minutes=2 ** email.attempts)
     log.warning("email %s failed (attempt %s), retrying in %s: %s", email.pk, email.attempts, backoff, text)
     OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.PENDING, last_error=text,
-                                                   next_attempt_at=now + backoff)
+                                                   next_attempt_at=now + backoff, **rendered)
     return OutboxEmail.Status.PENDING
 
 

@@ -1,9 +1,16 @@
-"""What reminders are due and not yet sent. Reads only: the send service
-writes what this plans, in the same transaction.
+"""What reminders are due and not yet sent, decided in the database. Reads
+only: the send service writes what this plans, in the same transaction.
 
 Every reminder has a natural key (who, what, which threshold or period).
 Planning asks "what is due and unsent", not "what falls due today", so a run
 after days of downtime catches up, and a run repeated sends nothing.
+
+Nothing here walks obligations in Python: who owes a sign-off reminder is one
+query over the obligations' next reminder dates (index (status,
+next_reminder_on)), and the digests read the kept counts
+(acknowledgements.models.SignOffCount, PersonSignOffCount). A planned email
+holds ids and small values only; reminders.rendering turns them into the
+email when the outbox delivers it.
 """
 
 from __future__ import annotations
@@ -11,15 +18,29 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
+from django.db.models import CharField, Count, DateField, Exists, F, Func, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Concat
 
-from acknowledgements.models import Obligation
-from people.models import Person, Role, RoleAssignment, in_post_condition
+from acknowledgements.models import Obligation, PersonSignOffCount, SignOffCount
+from people.models import Organisation, Person, Role, RoleAssignment, in_post_condition
 from policies.models import Policy
 from reminders.models import Reminder
 
 Kind = Reminder.Kind
+
+SIGN_OFF_TEMPLATE = "emails/sign_off_reminder"
+REVIEW_TEMPLATE = "emails/review_reminder"
+GOVERNANCE_DIGEST_TEMPLATE = "emails/governance_digest"
+HR_DIGEST_TEMPLATE = "emails/hr_digest"
+MANAGER_DIGEST_TEMPLATE = "emails/manager_digest"
+
+# What an email says before it is delivered (the admin shows it for an email
+# still waiting); delivery writes the subject rendered from the data then.
+SIGN_OFF_SUBJECT = "Policies to read and sign"
+HR_DIGEST_SUBJECT = "Weekly digest: overdue sign-offs"
 
 
 @dataclass(frozen=True)
@@ -29,13 +50,18 @@ class PlannedReminder:
     skipped: bool = False
 
 
+class Recipient(NamedTuple):
+    pk: int
+    email: str
+
+
 @dataclass
 class PlannedEmail:
     kind: str
-    recipient: Person
+    recipient: Recipient
     template: str
     subject: str
-    context: dict
+    context: dict  # JSON: ids, ISO dates and small values, read at delivery
     reminders: list[PlannedReminder] = field(default_factory=list)
 
 
@@ -48,6 +74,13 @@ class Plan:
 def week_of(day: datetime.date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def sign_off_key(person_id: int, today: datetime.date) -> str:
+    """One sign-off reminder per person per day, whatever it lists. (Keys
+    sent before next_reminder_on existed, `obligation:<id>:stage:<n>`, were
+    carried into it by migration reminders 0006.)"""
+    return f"person:{person_id}:day:{today.isoformat()}"
 
 
 def plan_reminders(today: datetime.date) -> Plan:
@@ -63,15 +96,18 @@ def plan_reminders(today: datetime.date) -> Plan:
 def _sent_keys(kind: str, keys: list[str]) -> set[str]:
     if not keys:
         return set()
-    return set(Reminder.objects.filter(kind=kind, key__in=keys).values_list("key", flat=True))
+    return set(Reminder.objects.filter(kind=kind, key__in=keys).order_by().values_list("key", flat=True))
 
 
-def _review_candidates(policy: Policy, today: datetime.date) -> tuple[PlannedReminder | None, list[PlannedReminder]]:
+# ---- Reviews (a few hundred policies at most) ------------------------------------------------------
+
+
+def _review_candidates(policy_id: int, due: datetime.date, today: datetime.date
+                       ) -> tuple[PlannedReminder | None, list[PlannedReminder]]:
     """The reminder to send now for a policy's review, and the earlier
     thresholds it overtakes (recorded as skipped, never sent late)."""
-    due = policy.next_review_on
     days_left = (due - today).days
-    base = f"policy:{policy.pk}:review:{due.isoformat()}"
+    base = f"policy:{policy_id}:review:{due.isoformat()}"
     passed = sorted(t for t in settings.REVIEW_REMINDER_DAYS if days_left <= t)
     before = [PlannedReminder(Kind.REVIEW_DUE, f"{base}:before:{t}") for t in passed]
     if days_left < 0:
@@ -83,155 +119,203 @@ def _review_candidates(policy: Policy, today: datetime.date) -> tuple[PlannedRem
 
 
 def _plan_reviews(plan: Plan, today: datetime.date) -> None:
-    policies = (
+    policies = list(
         Policy.objects.filter(next_review_on__isnull=False, current_version__isnull=False, owner__isnull=False)
         .filter(in_post_condition(today, via="owner"))
         .filter(next_review_on__lte=today + datetime.timedelta(days=max(settings.REVIEW_REMINDER_DAYS)))
-        .select_related("owner", "organisation")
+        .order_by("next_review_on", "title")
+        .values_list("pk", "next_review_on", "owner_id", "owner__email")
     )
-    candidates = {p.pk: _review_candidates(p, today) for p in policies}
+    candidates = {pk: _review_candidates(pk, due, today) for pk, due, _, _ in policies}
     keys = defaultdict(list)
     for now, earlier in candidates.values():
         for reminder in ([now] if now else []) + earlier:
             keys[reminder.kind].append(reminder.key)
     sent = {kind: _sent_keys(kind, k) for kind, k in keys.items()}
     by_owner: dict[int, PlannedEmail] = {}
-    for policy in policies:
-        now, earlier = candidates[policy.pk]
+    for pk, due, owner_id, owner_email in policies:
+        now, earlier = candidates[pk]
         plan.skipped.extend(r for r in earlier if r.key not in sent[r.kind])
         if now is None or now.key in sent[now.kind]:
             continue
-        email = by_owner.setdefault(policy.owner_id, PlannedEmail(
-            kind=Kind.REVIEW_DUE, recipient=policy.owner, template="emails/review_reminder",
-            subject="Policy review reminder", context={"policies": [], "today": today},
+        email = by_owner.setdefault(owner_id, PlannedEmail(
+            kind=Kind.REVIEW_DUE, recipient=Recipient(owner_id, owner_email), template=REVIEW_TEMPLATE,
+            subject="", context={"today": today.isoformat(), "policies": []},
         ))
         email.reminders.append(now)
-        email.context["policies"].append(policy)
+        # The review date it is about: a policy reviewed before the email goes is left out of it.
+        email.context["policies"].append([pk, due.isoformat()])
         if now.kind == Kind.REVIEW_OVERDUE:
             email.kind = Kind.REVIEW_OVERDUE
     for email in by_owner.values():
-        overdue = [p for p in email.context["policies"] if p.next_review_on < today]
-        count = len(email.context["policies"])
-        email.subject = (f"Overdue: {count} policy review{'s' if count > 1 else ''} to do" if overdue
-                         else f"Coming up: {count} policy review{'s' if count > 1 else ''} due")
+        email.subject = review_subject(
+            count=len(email.context["policies"]),
+            overdue=any(due < today.isoformat() for _, due in email.context["policies"]),
+        )
         plan.emails.append(email)
+
+
+def review_subject(*, count: int, overdue: bool) -> str:
+    plural = "s" if count > 1 else ""
+    if overdue:
+        return f"Overdue: {count} policy review{plural} to do"
+    return f"Coming up: {count} policy review{plural} due"
 
 
 def _plan_governance_digests(plan: Plan, today: datetime.date) -> None:
     overdue = list(
         Policy.objects.filter(next_review_on__lt=today, current_version__isnull=False)
-        .select_related("owner", "organisation").order_by("next_review_on")
+        .order_by("next_review_on", "title").values_list("pk", "organisation_id")
     )
     if not overdue:
         return
-    leads = _active_people_with_role(Role.GOVERNANCE_LEAD, today)
     week = week_of(today)
-    keys = {person.pk: f"person:{person.pk}:week:{week}" for person, _ in leads}
+    leads = _people_with_role(Role.GOVERNANCE_LEAD, today)
+    keys = {recipient.pk: f"person:{recipient.pk}:week:{week}" for recipient in leads}
     sent = _sent_keys(Kind.GOVERNANCE_DIGEST, list(keys.values()))
-    for person, organisations in leads:
-        if keys[person.pk] in sent:
+    for recipient, covered in leads.items():
+        if keys[recipient.pk] in sent:
             continue
-        mine = [p for p in overdue if _covers(organisations, p.organisation)]
+        mine = [pk for pk, organisation_id in overdue if organisation_id in covered]
         if mine:
             plan.emails.append(PlannedEmail(
-                kind=Kind.GOVERNANCE_DIGEST, recipient=person, template="emails/governance_digest",
-                subject=f"Weekly digest: {len(mine)} overdue policy review{'s' if len(mine) > 1 else ''}",
-                context={"policies": mine, "today": today},
-                reminders=[PlannedReminder(Kind.GOVERNANCE_DIGEST, keys[person.pk])],
+                kind=Kind.GOVERNANCE_DIGEST, recipient=recipient, template=GOVERNANCE_DIGEST_TEMPLATE,
+                subject=governance_digest_subject(len(mine)),
+                context={"today": today.isoformat(), "policies": mine},
+                reminders=[PlannedReminder(Kind.GOVERNANCE_DIGEST, keys[recipient.pk])],
             ))
 
 
-def _outstanding(today: datetime.date):
-    return (
-        Obligation.objects.filter(status=Obligation.Status.OUTSTANDING)
-        .filter(in_post_condition(today, via="person"))
-        .select_related("person", "policy", "version")
-        .defer("version__body")
-        .order_by("person_id", "due_on")
-    )
+def governance_digest_subject(count: int) -> str:
+    return f"Weekly digest: {count} overdue policy review{'s' if count > 1 else ''}"
+
+
+# ---- Sign-offs ---------------------------------------------------------------------------------
+
+
+def sign_off_reminder_due(today: datetime.date) -> QuerySet[Obligation]:
+    """Outstanding obligations whose next reminder has come: by their
+    next_reminder_on, or, never reminded, from the day they became owed."""
+    return Obligation.objects.filter(status=Obligation.Status.OUTSTANDING, owed_since__lte=today).filter(
+        Q(next_reminder_on__lte=today) | Q(next_reminder_on__isnull=True)
+    ).order_by()
 
 
 def _plan_sign_offs(plan: Plan, today: datetime.date) -> None:
     """One email per person per run, listing everything they owe, when any
-    obligation reaches a new reminder stage (owed, then every N days)."""
-    interval = settings.SIGN_OFF_REMINDER_INTERVAL_DAYS
-    obligations = list(_outstanding(today).filter(owed_since__lte=today))
-    stage_keys = {
-        o.pk: f"obligation:{o.pk}:stage:{max(0, (today - o.owed_since).days) // interval}" for o in obligations
-    }
-    sent = _sent_keys(Kind.SIGN_OFF, list(stage_keys.values()))
-    by_person: dict[int, list[Obligation]] = defaultdict(list)
-    for obligation in obligations:
-        by_person[obligation.person_id].append(obligation)
-    for owed in by_person.values():
-        due_now = [PlannedReminder(Kind.SIGN_OFF, stage_keys[o.pk]) for o in owed if stage_keys[o.pk] not in sent]
-        if not due_now:
-            continue
-        person = owed[0].person
-        overdue = sum(1 for o in owed if o.due_on < today)
-        subject = (f"{len(owed)} polic{'y' if len(owed) == 1 else 'ies'} to read and sign"
-                   + (f" ({overdue} overdue)" if overdue else ""))
+    of their obligations reaches its next reminder date (owed, then every N
+    days). A person already reminded today (a second run the same day after
+    a new obligation) is left for tomorrow: that obligation stays due."""
+    reminded_today = Reminder.objects.filter(kind=Kind.SIGN_OFF, key=Concat(
+        Value("person:"), Cast(OuterRef("pk"), CharField()), Value(f":day:{today.isoformat()}"),
+        output_field=CharField(),
+    ))
+    people = (
+        Person.objects.in_post(on=today)
+        .filter(pk__in=sign_off_reminder_due(today).values("person_id"))
+        .exclude(Exists(reminded_today))
+        .order_by("pk").values_list("pk", "email")
+    )
+    for pk, email in people:
         plan.emails.append(PlannedEmail(
-            kind=Kind.SIGN_OFF, recipient=person, template="emails/sign_off_reminder", subject=subject,
-            context={"obligations": owed, "today": today}, reminders=due_now,
+            kind=Kind.SIGN_OFF, recipient=Recipient(pk, email), template=SIGN_OFF_TEMPLATE,
+            subject=SIGN_OFF_SUBJECT, context={"today": today.isoformat()},
+            reminders=[PlannedReminder(Kind.SIGN_OFF, sign_off_key(pk, today))],
         ))
 
 
+class NextReminderOn(Func):
+    """An obligation's next reminder date after `today`: the next stage,
+    owed_since + k * SIGN_OFF_REMINDER_INTERVAL_DAYS, worked out by the
+    database for every row an UPDATE moves (owed_since <= today)."""
+
+    output_field = DateField()
+
+    def __init__(self, today: datetime.date) -> None:
+        super().__init__(F("owed_since"), Value(today, output_field=DateField()),
+                         Value(settings.SIGN_OFF_REMINDER_INTERVAL_DAYS))
+
+    def as_sql(self, compiler, connection, **extra):
+        (owed, owed_params), (today, today_params), (every, every_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions())
+        # PostgreSQL: date - date is whole days, date + integer a date.
+        sql = f"({owed} + {every} * (({today} - {owed}) / {every} + 1))"
+        return sql, (*owed_params, *every_params, *today_params, *owed_params, *every_params)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        (owed, owed_params), (today, today_params), (every, every_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions())
+        days = f"({every} * (CAST(julianday({today}) - julianday({owed}) AS INTEGER) / {every} + 1))"
+        sql = f"date({owed}, '+' || {days} || ' days')"
+        return sql, (*owed_params, *every_params, *today_params, *owed_params, *every_params)
+
+
+# ---- Weekly digests of overdue sign-offs, from the kept counts --------------------------------
+
+
 def _plan_hr_digests(plan: Plan, today: datetime.date) -> None:
-    overdue = list(_outstanding(today).filter(due_on__lt=today).prefetch_related("person__schools"))
-    if not overdue:
+    overdue_in = set(SignOffCount.objects.filter(overdue__gt=0).values_list("school_id", flat=True).distinct())
+    if not overdue_in:
         return
     week = week_of(today)
-    hr_people = _active_people_with_role(Role.HR, today)
-    keys = {person.pk: f"person:{person.pk}:week:{week}" for person, _ in hr_people}
+    hr_people = _people_with_role(Role.HR, today)
+    keys = {recipient.pk: f"person:{recipient.pk}:week:{week}" for recipient in hr_people}
     sent = _sent_keys(Kind.HR_DIGEST, list(keys.values()))
-    for person, organisations in hr_people:
-        key = keys[person.pk]
-        if key in sent:
+    for recipient, covered in hr_people.items():
+        if keys[recipient.pk] in sent or not covered & overdue_in:
             continue
-        mine = [o for o in overdue if any(_covers(organisations, s) for s in o.person.schools.all())]
-        if mine:
-            plan.emails.append(_digest(Kind.HR_DIGEST, person, mine, key, today, "emails/hr_digest"))
+        plan.emails.append(PlannedEmail(
+            kind=Kind.HR_DIGEST, recipient=recipient, template=HR_DIGEST_TEMPLATE, subject=HR_DIGEST_SUBJECT,
+            # The schools whose counts the digest shows, as the role gives them this week.
+            context={"today": today.isoformat(), "schools": sorted(covered)},
+            reminders=[PlannedReminder(Kind.HR_DIGEST, keys[recipient.pk])],
+        ))
 
 
 def _plan_manager_digests(plan: Plan, today: datetime.date) -> None:
-    overdue = list(_outstanding(today).filter(due_on__lt=today, person__line_manager__isnull=False)
-                   .select_related("person__line_manager"))
-    by_manager: dict[int, list[Obligation]] = defaultdict(list)
-    for obligation in overdue:
-        by_manager[obligation.person.line_manager_id].append(obligation)
-    week = week_of(today)
-    keys = {manager_id: f"person:{manager_id}:week:{week}" for manager_id in by_manager}
-    sent = _sent_keys(Kind.MANAGER_DIGEST, list(keys.values()))
-    for manager_id, owed in by_manager.items():
-        manager = owed[0].person.line_manager
-        if keys[manager_id] in sent or (manager.leave_date and manager.leave_date <= today):
-            continue
-        plan.emails.append(_digest(Kind.MANAGER_DIGEST, manager, owed, keys[manager_id], today,
-                                   "emails/hr_digest"))
-
-
-def _digest(kind, person, obligations, key, today, template) -> PlannedEmail:
-    people = len({o.person_id for o in obligations})
-    return PlannedEmail(
-        kind=kind, recipient=person, template=template,
-        subject=f"Weekly digest: {people} {'person has' if people == 1 else 'people have'} overdue sign-offs",
-        context={"obligations": obligations, "today": today}, reminders=[PlannedReminder(kind, key)],
-    )
-
-
-def _active_people_with_role(role: str, today: datetime.date) -> list[tuple[Person, list]]:
-    roles = (
-        RoleAssignment.objects.filter(role=role)
+    managers = (
+        PersonSignOffCount.objects.filter(overdue__gt=0, person__line_manager__isnull=False)
         .filter(in_post_condition(today, via="person"))
-        .select_related("person", "organisation")
+        .filter(in_post_condition(today, via="person__line_manager"))
+        .values_list("person__line_manager_id", "person__line_manager__email")
+        .annotate(people=Count("pk"), overdue=Sum("overdue"))
+        .order_by("person__line_manager_id")
     )
-    grouped: dict[int, tuple[Person, list]] = {}
-    for assignment in roles:
-        grouped.setdefault(assignment.person_id, (assignment.person, []))[1].append(assignment.organisation)
-    return list(grouped.values())
+    managers = list(managers)
+    week = week_of(today)
+    keys = {pk: f"person:{pk}:week:{week}" for pk, *_ in managers}
+    sent = _sent_keys(Kind.MANAGER_DIGEST, list(keys.values()))
+    for pk, email, people, _overdue in managers:
+        if keys[pk] in sent:
+            continue
+        plan.emails.append(PlannedEmail(
+            kind=Kind.MANAGER_DIGEST, recipient=Recipient(pk, email), template=MANAGER_DIGEST_TEMPLATE,
+            subject=overdue_people_subject(people), context={"today": today.isoformat()},
+            reminders=[PlannedReminder(Kind.MANAGER_DIGEST, keys[pk])],
+        ))
 
 
-def _covers(organisations: list, organisation) -> bool:
-    return any(org.pk == organisation.pk or (org.is_trust and organisation.trust_id == org.pk)
-               for org in organisations)
+def overdue_people_subject(people: int) -> str:
+    return f"Weekly digest: {people} {'person has' if people == 1 else 'people have'} overdue sign-offs"
+
+
+# ---- Who holds a role, and what it covers -------------------------------------------------------
+
+
+def _people_with_role(role: str, today: datetime.date) -> dict[Recipient, set[int]]:
+    """People in post holding `role`, each with the organisations it covers:
+    where it is held, and every school of a trust it is held at."""
+    schools_of: dict[int, set[int]] = defaultdict(set)
+    schools = Organisation.objects.filter(trust__isnull=False).order_by().values_list("pk", "trust_id")
+    for school_id, trust_id in schools:
+        schools_of[trust_id].add(school_id)
+    holders: dict[Recipient, set[int]] = {}
+    assignments = (
+        RoleAssignment.objects.filter(role=role).filter(in_post_condition(today, via="person"))
+        .order_by("person_id").values_list("person_id", "person__email", "organisation_id")
+    )
+    for person_id, email, organisation_id in assignments:
+        covered = holders.setdefault(Recipient(person_id, email), set())
+        covered.add(organisation_id)
+        covered.update(schools_of[organisation_id])
+    return holders

@@ -1,4 +1,4 @@
-"""Sending reminders exactly once. The outbox app delivers them."""
+"""Sending reminders exactly once. The outbox app renders and delivers them."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from outbox.context import email_context
-from outbox.services import record_email
+from acknowledgements import counts
+from outbox.models import OutboxEmail
+from outbox.services import new_email, record_emails
 from reminders.models import Reminder, ReminderRunLock
-from reminders.planning import Plan, PlannedEmail, plan_reminders
+from reminders.planning import SIGN_OFF_TEMPLATE, NextReminderOn, Plan, plan_reminders, sign_off_reminder_due
+
+# Reminder rows written per INSERT.
+BATCH_SIZE = 1000
 
 
 @dataclass
@@ -36,9 +39,17 @@ class RunReport:
 def send_reminders(*, today: datetime.date | None = None, dry_run: bool = False) -> RunReport:
     """Decide what is due and unsent, and record it with its emails in one
     transaction (a retry, a second scheduler or a redelivered task finds the
-    keys taken and sends nothing). Delivery happens after commit."""
+    keys taken and the next reminder dates moved on, and sends nothing).
+    Emails are written as a template and ids, rendered when delivered, which
+    happens after commit."""
     today = today or timezone.localdate()
     report = RunReport(dry_run=dry_run)
+    if not dry_run:
+        # The digests read the kept counts' overdue figures as of today. Rolled
+        # on its own, before the run's transaction, so the counts' lock is not
+        # held (and sign-offs kept waiting) for the length of the run; the
+        # daily run has usually done it already, and then this reads one row.
+        counts.roll_overdue(today)
     with transaction.atomic():
         lock, _ = ReminderRunLock.objects.get_or_create(name="reminders")
         ReminderRunLock.objects.select_for_update().get(pk=lock.pk)  # one run at a time
@@ -48,26 +59,36 @@ def send_reminders(*, today: datetime.date | None = None, dry_run: bool = False)
         if dry_run:
             transaction.set_rollback(True)
             return report
-        report.email_ids = _record(plan)
+        report.email_ids = _record(plan, today)
     return report
 
 
-def _record(plan: Plan) -> list[int]:
-    ids = []
-    for planned in plan.emails:
-        email = record_email(recipient=planned.recipient, subject=planned.subject, **_render(planned))
-        Reminder.objects.bulk_create(
-            [Reminder(kind=r.kind, key=r.key, email=email) for r in planned.reminders]
-        )
-        ids.append(email.pk)
+def _record(plan: Plan, today: datetime.date) -> list[int]:
+    emails = record_emails([
+        new_email(recipient_id=p.recipient.pk, to=p.recipient.email, subject=p.subject, template=p.template,
+                  context=p.context)
+        for p in plan.emails
+    ])
+    Reminder.objects.bulk_create(
+        [Reminder(kind=r.kind, key=r.key, email_id=email.pk) for p, email in zip(plan.emails, emails, strict=True)
+         for r in p.reminders],
+        batch_size=BATCH_SIZE,
+    )
     Reminder.objects.bulk_create([Reminder(kind=r.kind, key=r.key, skipped=True) for r in plan.skipped],
-                                 ignore_conflicts=True)
-    return ids
+                                 ignore_conflicts=True, batch_size=BATCH_SIZE)
+    sign_offs = [email.pk for p, email in zip(plan.emails, emails, strict=True) if p.template == SIGN_OFF_TEMPLATE]
+    if sign_offs:
+        _move_next_reminders(today, first_email=min(sign_offs), last_email=max(sign_offs))
+    return [email.pk for email in emails]
 
 
-def _render(planned: PlannedEmail) -> dict:
-    context = email_context(person=planned.recipient, subject=planned.subject, why=planned.kind, **planned.context)
-    return {
-        "body_text": render_to_string(f"{planned.template}.txt", context),
-        "body_html": render_to_string(f"{planned.template}.html", context),
-    }
+def _move_next_reminders(today: datetime.date, *, first_email: int, last_email: int) -> None:
+    """Move each obligation just reminded to its next reminder date, in one
+    set-based UPDATE. "Just reminded" is read from this run's own emails
+    (ids first..last), not from the plan, so an obligation that another
+    transaction committed since the plan was made moves only if its person
+    is among those emailed (and their email, being rendered at delivery,
+    lists it)."""
+    sign_off_reminder_due(today).filter(person_id__in=OutboxEmail.objects.filter(
+        pk__gte=first_email, pk__lte=last_email, template=SIGN_OFF_TEMPLATE,
+    ).values("recipient_id")).update(next_reminder_on=NextReminderOn(today))
