@@ -55,6 +55,11 @@ def staff_list(people: QuerySet[Person], *, search: str, school_slug: str, inclu
     """HR's staff list: every word of the search in a name or email, one
     school or all, leavers or not, with what the apps above people add (the
     sign-offs each person owes: people.hr_pages)."""
+    # Who may be seen is a DISTINCT over people's schools; as a subquery it
+    # stays a filter, so the paginator's count is a plain count of people, not
+    # a DISTINCT over every column of every person and what the apps above
+    # annotate (with the obligations' aggregate it was 2.4 s on 20,000 staff).
+    people = Person.objects.filter(pk__in=people.values("pk"))
     for word in search.split():
         people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
     if school_slug:
@@ -62,4 +67,4 @@ def staff_list(people: QuerySet[Person], *, search: str, school_slug: str, inclu
     if not include_leavers:
         people = people.filter(in_post_condition(today))
     people = hr_pages.annotate_staff_list(people, today=today)
-    return people.order_by("last_name", "first_name").prefetch_related("schools")
+    return people.order_by("last_name", "first_name", "pk").prefetch_related("schools")

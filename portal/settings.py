@@ -236,6 +236,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = POLICY_UPLOAD_MAX_BYTES
 # request outright (400), before any file is read.
 DATA_UPLOAD_MAX_NUMBER_FILES = 320
 
+# A CSV of the outstanding list up to this many rows streams in the request (at
+# COPY speed on PostgreSQL); a longer one, and every XLSX, is prepared by the
+# worker with a progress page (reports/export_jobs.py).
+EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=250_000)
+
 # Retention: a leaver's personal data is anonymised this many days after their
 # leave date (six years: the usual schools' records retention for staff files).
 # Their sign-offs stay as evidence: the version, its hash and the date.

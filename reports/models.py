@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class ComplianceSnapshot(models.Model):
@@ -20,7 +21,9 @@ class ComplianceSnapshot(models.Model):
 
 
 class ExportJob(models.Model):
-    """A spreadsheet the worker builds, so the web thread that asked is free at once."""
+    """A spreadsheet of the outstanding list the worker builds (reports.export_jobs),
+    so the web thread that asked is free at once. Only whoever asked may see or
+    download it; the daily run removes it and its file after a week."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -28,17 +31,26 @@ class ExportJob(models.Model):
         READY = "ready", "Ready to download"
         FAILED = "failed", "Failed"
 
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
     requested_by = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="+")
-    fmt = models.CharField(max_length=10)
-    filters = models.JSONField(default=dict)
-    school_ids = models.JSONField(default=list)
+    fmt = models.CharField(max_length=10, choices=Format.choices)
+    filters = models.JSONField(default=dict)  # reports.selectors.OutstandingFilters, as asked
+    school_ids = models.JSONField(default=list)  # the requester's scope when they asked
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.IntegerField(null=True, blank=True)
     rows_done = models.IntegerField(default=0)
-    file = models.CharField(max_length=300, blank=True)
+    file = models.CharField(max_length=300, blank=True)  # under MEDIA_ROOT, served only by the download view
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The worker's last sign of life: a job "being built" that has not moved
+    # for a while lost its worker and may be claimed again.
+    progressed_at = models.DateTimeField(null=True, blank=True)
+    # When the progress page last handed the job to the worker again.
+    resent_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -46,6 +58,15 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fmt} export {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.READY, self.Status.FAILED}
+
+    @property
+    def download_name(self) -> str:
+        """The file's name on the requester's computer, dated the day they asked."""
+        return f"outstanding-sign-offs-{timezone.localdate(self.created_at).isoformat()}.{self.fmt}"
 
 
 class ComplianceDay(models.Model):

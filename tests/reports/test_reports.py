@@ -17,6 +17,8 @@ from reports.models import ComplianceSnapshot
 from reports.permissions import REPORTS_DENIED
 from reports.tasks import refresh_dashboards
 from tests.factories import PersonFactory, VersionFactory, published_policy, sign_off_rule
+from tests.kept_counts import fill_kept_counts
+from tests.reports.exporting import prepared_export
 
 TODAY = datetime.date.today()
 
@@ -36,6 +38,7 @@ def small_trust(world):
     record_sign_off(person=ann, version=policy.current_version)
     record_sign_off(person=sid, version=policy.current_version)
     publish_version(VersionFactory(policy=policy, label="1.1", is_major=False, body="## 1. Minor edit"))
+    fill_kept_counts()
     return {"policy": policy, "starter": starter}
 
 
@@ -103,7 +106,7 @@ def test_csv_and_xlsx_exports_equal_the_filtered_page(world, signed_in, small_tr
     assert csv_rows[0] == ["person", "email", "school", "staff_group", "policy", "version", "period", "owed_since",
                            "due", "days_overdue"]
     assert [row[0] for row in csv_rows[1:]] == on_page == ["Sam Staff"]
-    workbook = load_workbook(io.BytesIO(client.get(reverse("reports:export", args=["xlsx"]), query).content))
+    workbook = load_workbook(io.BytesIO(prepared_export(client, "xlsx", query)))
     sheet_rows = list(workbook.active.iter_rows(values_only=True))
     assert [row[0] for row in sheet_rows[1:]] == on_page
 
@@ -120,7 +123,9 @@ def test_outstanding_command_gives_the_same_rows(world, small_trust, tmp_path):
 
 def test_report_pages_query_counts_do_not_grow(world, signed_in, small_trust, django_assert_max_num_queries):
     client = signed_in(world.trust_hr)
-    with django_assert_max_num_queries(20) as dashboard_few:
+    # The first view computes the figures, and reconstructs the trend's
+    # earlier days once (reports.compliance_days): a few grouped queries more.
+    with django_assert_max_num_queries(32) as dashboard_few:
         client.get(reverse("reports:dashboard"))
     with django_assert_max_num_queries(20) as list_few:
         client.get(reverse("reports:outstanding"))

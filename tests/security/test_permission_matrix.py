@@ -33,14 +33,15 @@ import dataclasses
 import datetime
 import io
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from openpyxl import load_workbook
 from sesame.utils import get_query_string, get_token
 
@@ -52,6 +53,9 @@ from imports.reading import read_item, start_batch
 from people.models import Role, StaffGroup, StaffImportJob, User
 from people.sign_in import resend_code
 from policies.models import Committee, PolicyVersion
+from reports import tasks as report_tasks
+from reports.export_jobs import build_export_file
+from reports.models import ExportJob
 from tests.conftest import build_board
 from tests.conftest import build_world as build_shared_world
 from tests.factories import (
@@ -144,6 +148,7 @@ def south_record(w):
 # login_not_required must be here; a page here must be marked.
 PUBLIC = {
     "health": "the load balancer and monitoring ask it; it says nothing private",
+    "health_live": "a liveness probe and the benchmarks' floor: answers without the database or a session",
     "favicon": "browsers ask /favicon.ico before anyone signs in; it is the static icon",
     "login": "the sign-in page",
     "account_login": "allauth's name for the sign-in page (same path, served by the portal's view)",
@@ -171,6 +176,7 @@ MATRIX: list[Case] = [
     # ---- the front door and sign-in
     Case("home", expect(SIGNED_IN)),
     Case("health", expect(EVERYONE)),
+    Case("health_live", expect(EVERYONE)),
     Case("favicon", expect(EVERYONE)),
     *both("login", expect(EVERYONE), data=lambda w: {"username": "nobody@school.example", "password": "wrong"}),
     Case("logout", expect(SIGNED_IN), method="POST"),
@@ -262,6 +268,7 @@ MATRIX: list[Case] = [
          kwargs=lambda w: {"slug": w.north.slug}, query="?from=1.0&to=1.1"),
     # ---- my policies, signing and receipts: a person's own
     Case("acknowledgements:mine", expect(WITH_STAFF_RECORD)),
+    Case("acknowledgements:my_sign_offs", expect(WITH_STAFF_RECORD)),
     # Signing is offered only for what the person owes or what is published to their group: the IT
     # policy's rule covers teaching, support and leadership staff, not the trustee on the board.
     *both("acknowledgements:sign", expect(WITH_STAFF_RECORD - {"committee_member"}),
@@ -281,6 +288,10 @@ MATRIX: list[Case] = [
     Case("reports:outstanding", expect(HR)),
     Case("reports:export", expect(HR), variant="csv", kwargs=lambda w: {"fmt": "csv"}),
     Case("reports:export", expect(HR), variant="xlsx", kwargs=lambda w: {"fmt": "xlsx"}),
+    # An export the worker prepared: only the HR user who asked for it (others are told it does not exist).
+    *[Case(name, expect({"trust_hr"}, school_hr_north=NOT_FOUND, superuser=NOT_FOUND),
+           kwargs=lambda w: {"pk": w.trust_hr_export.pk})
+      for name in ("reports:export_job", "reports:export_progress", "reports:export_download")],
     # ---- staff records: HR of the person's school, trust HR and administrators
     Case("people:list", expect(HR)),
     *both("people:import", expect(HR)),
@@ -416,6 +427,7 @@ def test_every_view_is_login_protected_or_listed_public():
 # --------------------------------------------------------------------------- the small world
 
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MATRIX_EXPORT = "exports/matrix.csv"
 
 
 def build_world() -> SimpleNamespace:
@@ -472,6 +484,11 @@ def build_world() -> SimpleNamespace:
     VersionFactory(policy=w.new, label="0.1", status=PolicyVersion.Status.DRAFT, reason="New policy",
                    approved_on=None, effective_on=None, next_review_on=datetime.date(2027, 9, 1))
 
+    # An export trust HR asked for, prepared by the worker (its file is written per test: see `portal`).
+    w.trust_hr_export = ExportJob.objects.create(
+        requested_by=w.trust_hr.user, fmt=ExportJob.Format.CSV, status=ExportJob.Status.READY, file=MATRIX_EXPORT,
+        school_ids=[w.trust.pk, w.north_school.pk, w.south_school.pk], rows_total=0)
+
     # A staff import trust HR queued for the worker.
     w.trust_hr_import_job = StaffImportJob.objects.create(importer=w.trust_hr.user, data=b"")
 
@@ -520,6 +537,10 @@ def portal(small_world, db, settings, monkeypatch):
     }
     settings.CELERY_BROKER_URL = "memory://"
     monkeypatch.setattr(tasks.build_pack, "delay", lambda person_id: None)
+    monkeypatch.setattr(report_tasks.build_export, "delay", lambda job_id: None)
+    export = Path(settings.MEDIA_ROOT) / MATRIX_EXPORT
+    export.parent.mkdir(parents=True, exist_ok=True)
+    export.write_text("person\r\n")
     monkeypatch.setattr(rendering, "html_to_pdf", lambda html: b"%PDF-1.4\n% drawn for the permission matrix\n")
     return small_world
 
@@ -592,7 +613,16 @@ def test_north_hr_never_sees_south_even_when_asking(portal, client, name):
     url_name, _, fmt = name.partition("-")
     url = reverse(url_name, kwargs={"fmt": fmt} if fmt else {})
 
+    def ask(params: dict | None = None):
+        if fmt == "xlsx":  # prepared by the worker: asked for by POST (a GET only offers the button)
+            return client.post(url + ("?" + urlencode(params) if params else ""))
+        return client.get(url, params or {})
+
     def body(response) -> str:
+        if response.status_code == 302:  # an XLSX is prepared by the worker: build it, then download it
+            job_id = resolve(response["Location"]).kwargs["pk"]
+            build_export_file(job_id)
+            response = client.get(reverse("reports:export_download", args=[job_id]))
         if response.streaming:
             data = b"".join(response.streaming_content)
         else:
@@ -603,13 +633,13 @@ def test_north_hr_never_sees_south_even_when_asking(portal, client, name):
         return data.decode()
 
     client.force_login(portal.school_hr_north.user)
-    north_only = body(client.get(url, {"school": portal.south_school.slug}))
-    north_only += body(client.get(url))
+    north_only = body(ask({"school": portal.south_school.slug}))
+    north_only += body(ask())
     assert "Northowes" in north_only
     assert "Southowes" not in north_only and "South Academy" not in north_only
 
     client.force_login(portal.trust_hr.user)
-    everyone = body(client.get(url))
+    everyone = body(ask())
     assert "Northowes" in everyone and "Southowes" in everyone
 
 
