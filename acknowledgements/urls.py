@@ -9,6 +9,7 @@ app_name = "acknowledgements"
 urlpatterns = [
     path("my/", views.my_policies, name="mine"),
     path("my/sign/<slug:slug>/", views.sign, name="sign"),
+    path("my/sign-offs/", views.my_sign_offs, name="my_sign_offs"),
     path("my/sign-offs/<int:pk>/", views.receipt, name="receipt"),
     path("my/sign-offs/<int:pk>/receipt.txt", views.receipt_download, name="receipt_download"),
     path("people/<int:pk>/paper-sign-off/", views.record_paper_sign_off, name="record_paper"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -30,14 +31,25 @@ def _me(request: HttpRequest) -> Person:
 def my_policies(request: HttpRequest) -> HttpResponse:
     person = _me(request)
     today = timezone.localdate()
-    owed = list(selectors.owed_sign_offs(person))
+    mine = selectors.my_policies(person, today=today)
     return render(request, "acknowledgements/my_policies.html", {
         "person": person,
-        "owed": owed,
-        "overdue_count": sum(1 for o in owed if o.due_on < today),
-        "signed": selectors.sign_offs_of(person),
+        "owed": mine.owed,
+        "overdue_count": mine.overdue,
+        "signed": mine.recent,
+        "signed_count": mine.signed,
         "today": today,
     })
+
+
+SIGN_OFFS_PAGE_SIZE = 50
+
+
+def my_sign_offs(request: HttpRequest) -> HttpResponse:
+    """Every sign-off I made, by policy, 50 a page (My policies shows the newest)."""
+    person = _me(request)
+    page = Paginator(selectors.sign_offs_by_policy(person), SIGN_OFFS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "acknowledgements/my_sign_offs.html", {"person": person, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,8 +3,10 @@
 A rendered policy is cached on disk under a key made of everything drawn on
 its pages (text hash, status, version table, related policies, template
 version), so a second download is a file read and a change to any of those
-renders afresh. Files are written whole and then renamed into place, so a
-half-written PDF is never served.
+renders afresh. An approved version's key is stored with it
+(documents.models.VersionPdf) when first worked out, so a download costs the
+version's own query and the file read. Files are written whole and then renamed
+into place, so a half-written PDF is never served.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from documents.models import VersionPdf
 from policies import selectors
 from policies.models import PolicyVersion
 from policies.rendering import render_version_body
@@ -61,8 +64,8 @@ def policy_document(version: PolicyVersion) -> PolicyDocument:
     }
     key_parts = [
         TEMPLATE_VERSION, version.pk, version.content_hash, version.status, str(superseded), policy.title,
-        policy.organisation.name, [(r.label, str(r.approved_on), r.committee_label, r.reason, r.author,
-                                    str(r.next_review_on), r.next_review_text) for r in rows],
+        policy.organisation.name, [(r.label, str(r.approved_on), r.approved_text, r.committee_label, r.provenance,
+                                    r.reason, r.author, str(r.next_review_on), r.next_review_text) for r in rows],
         related, legislation, str(version.effective_on), policy.review_cycle_display,
     ]
     key = hashlib.sha256(json.dumps(key_parts, default=str).encode()).hexdigest()
@@ -74,13 +77,51 @@ def cache_dir() -> Path:
 
 
 def policy_pdf(version: PolicyVersion) -> Path:
-    """The version's PDF file, rendered once and then read from the cache."""
+    """The version's PDF file, rendered once and then read from the cache.
+    Pass the version with select_related("policy__organisation", "pdf") and a
+    cached approved version costs no further query."""
+    path = _stored_pdf(version)
+    if path is not None:
+        return path
     document = policy_document(version)
     path = cache_dir() / f"policy-{document.key}.pdf"
+    if version.is_locked:
+        # Stored before rendering, not after: a change to what is drawn made
+        # while WeasyPrint works deletes this row (documents.receivers), where
+        # storing afterwards would keep the stale key.
+        _store_key(version, document.key)
     if not path.exists():
         html = render_to_string("documents/policy.html", document.context)
         _write_atomically(path, html_to_pdf(html))
     return path
+
+
+def stamp(version: PolicyVersion) -> str:
+    """The inputs of the key that are read with the version itself: stored with
+    its key and compared on each download, so a changed title, owner's name,
+    status or TEMPLATE_VERSION is a new PDF whatever changed it."""
+    policy = version.policy
+    parts = [TEMPLATE_VERSION, version.pk, version.status, str(version.superseded_on), version.content_hash,
+             policy.pk, policy.title, policy.review_cycle_months, policy.organisation_id, policy.organisation.name]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _stored_pdf(version: PolicyVersion) -> Path | None:
+    if not version.is_locked:
+        return None
+    try:
+        stored = version.pdf
+    except VersionPdf.DoesNotExist:
+        return None
+    if stored.stamp != stamp(version):
+        return None
+    path = cache_dir() / f"policy-{stored.key}.pdf"
+    return path if path.exists() else None
+
+
+def _store_key(version: PolicyVersion, key: str) -> None:
+    stored, _ = VersionPdf.objects.update_or_create(version=version, defaults={"key": key, "stamp": stamp(version)})
+    version.pdf = stored  # this object's next download reads it without a query
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -6,6 +6,7 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -14,8 +15,7 @@ from acknowledgements.selectors import owed_sign_offs, sign_offs_of
 from documents import permissions, rendering, tasks
 from people.models import Person
 from people.selectors import require_person
-from policies import selectors
-from policies.models import Policy
+from policies.models import PolicyVersion
 from policies.permissions import can_read_version
 
 log = logging.getLogger(__name__)
@@ -39,9 +39,13 @@ def _served(version, request) -> HttpResponse:
     return _pdf(path, f"{version.policy.slug}-v{version.label}.pdf")
 
 
+# The version, its policy, the owner and the stored PDF key in one query: a
+# cached PDF then costs that and a file read (documents.rendering.policy_pdf).
+VERSION_WITH_PDF = PolicyVersion.objects.select_related("committee", "policy__organisation", "pdf")
+
+
 def version_pdf(request: HttpRequest, slug: str, label: str) -> HttpResponse:
-    policy = get_object_or_404(Policy.objects.select_related("organisation"), slug=slug)
-    version = get_object_or_404(policy.versions.select_related("committee", "policy__organisation"), label=label)
+    version = get_object_or_404(VERSION_WITH_PDF, policy__slug=slug, label=label)
     if not can_read_version(request.user, version):
         raise Http404
     return _served(version, request)
@@ -49,9 +53,10 @@ def version_pdf(request: HttpRequest, slug: str, label: str) -> HttpResponse:
 
 @login_not_required
 def public_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    policy = get_object_or_404(selectors.visible_policies().select_related("current_version"), slug=slug,
-                               is_public=True)
-    return _served(policy.current_version, request)
+    # The policy's current version, if the policy is published on the website.
+    version = get_object_or_404(VERSION_WITH_PDF, policy__slug=slug, policy__is_public=True,
+                                policy__current_version=F("pk"))
+    return _served(version, request)
 
 
 # The waiting page refreshes every 3 seconds; after about two minutes the pack
