@@ -1,5 +1,6 @@
 """Health: is this web process able to serve? Asked by the load balancer and
-by monitoring, so it needs no sign-in and says nothing private."""
+by monitoring, so it needs no sign-in and says nothing private. `live` only
+says the process answers; `health` also asks the database and the broker."""
 
 from __future__ import annotations
 
@@ -39,6 +40,17 @@ def broker_answers() -> bool:
     except Exception:  # as above
         logger.warning("health: the Celery broker did not answer", exc_info=True)
         return False
+
+
+@login_not_required
+@never_cache
+@require_GET
+def live(request: HttpRequest) -> JsonResponse:
+    """200 while this web process answers at all: no database, no broker, no
+    session. A liveness probe, and the floor the benchmarks measure every page
+    over the wire against (`make bench`, `make load`): what gunicorn and the
+    middleware cost on their own."""
+    return JsonResponse({"status": "ok"})
 
 
 @login_not_required

@@ -38,7 +38,9 @@ def signed_in_pages_not_stored(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+        # The header first: asking is_authenticated loads the session and the
+        # user (two queries) that a view with its own Cache-Control never needs.
+        if not response.has_header("Cache-Control") and user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
 

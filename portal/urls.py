@@ -11,6 +11,7 @@ from portal import favicon, health, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", health.health, name="health"),
+    path("health/live/", health.live, name="health_live"),
     path("favicon.ico", favicon.favicon, name="favicon"),
     path("accounts/login/", login_not_required(views.SignInView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -3,7 +3,7 @@
 Run by bench/load/run.sh; by hand:
 
     LOAD_CREDENTIALS=/tmp/creds.json LOAD_RESULTS=/tmp/signed.jsonl \
-      locust -f bench/load/locustfile.py --headless -u 203 -r 10 -H http://127.0.0.1:8765
+      locust -f bench/load/locustfile.py --headless -u 204 -r 10 -H http://127.0.0.1:8765
 
 StaffMember: one per staff account in the credentials file (bench/load/prepare.py).
 Signs in (STAFF_LOGIN=link, the default: opens the single-use sign-in link new
@@ -17,7 +17,15 @@ LOAD_RESULTS for bench/load/verify.py.
 
 HrOfficer (LOAD_HR of them, default 3): signs in with a password, then opens the
 reports dashboard and downloads the outstanding list as CSV and as XLSX, again
-and again.
+and again. An export the portal prepares as a job (the page offers "Prepare",
+whose POST redirects to the job's page) is polled until the page links the
+file, which is then downloaded.
+
+Watcher (one): opens the trivial view (/health/live/: no database, no
+session) four times a second from start to end, each request on time whether
+or not the last has answered, so the run measures its own floor:
+bench/load/verify.py --stats holds the sign-off POST's p95 to within twice
+the trivial view's.
 
 Requests carry X-Forwarded-Proto: https, as from the TLS proxy in production,
 so portal.settings_production runs unchanged (secure __Host- cookies, HTTPS
@@ -27,13 +35,14 @@ plain HTTP, as a browser would over the proxy's HTTPS.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 from pathlib import Path
 
 import gevent
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
 from requests.cookies import RequestsCookieJar
 
 CREDENTIALS = json.loads(Path(os.environ["LOAD_CREDENTIALS"]).read_text(encoding="utf-8"))
@@ -49,6 +58,15 @@ HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 TO_SIGN = re.compile(r'href="/my/sign/([^/"]+)/"')
 RECEIPT = re.compile(r"^/my/sign-offs/(\d+)/$")
+# A finished export job's page links its file ("Download outstanding-....xlsx").
+DOWNLOAD = re.compile(r'href="([^"]+)"[^>]*>\s*Download')
+# An export prepared by the worker is asked for with this form's POST.
+PREPARE = re.compile(r'<form method="post" action="(/reports/outstanding\.[^"]*)"')
+TRIVIAL = "/health/live/"
+TRIVIAL_NAME = "GET /health/live/ (trivial view)"
+SIGN_OFF_NAME = "POST /my/sign/[policy]/ (sign-off)"
+EXPORT_POLL_SECONDS = 1.0
+EXPORT_POLLS = int(os.environ.get("LOAD_EXPORT_POLLS", "120"))
 
 staff_accounts = list(reversed([{**account, "n": n} for n, account in enumerate(CREDENTIALS["staff"], 1)]))
 hr_accounts = list(reversed(CREDENTIALS["hr"]))
@@ -181,7 +199,7 @@ class StaffMember(PortalUser):
 
     def sign_post(self, slug: str, form: dict, email: str) -> int | None:
         """The sign-off POST; returns the receipt's id it redirects to."""
-        with self.post(f"/my/sign/{slug}/", form, name="POST /my/sign/[policy]/ (sign-off)",
+        with self.post(f"/my/sign/{slug}/", form, name=SIGN_OFF_NAME,
                        referer=f"/my/sign/{slug}/") as response:
             receipt = RECEIPT.match(response.headers.get("Location", ""))
             if response.status_code != 302 or not receipt:
@@ -213,15 +231,74 @@ class HrOfficer(PortalUser):
             if response.status_code != 200 or "<table" not in response.text:
                 response.failure(f"dashboard: {response.status_code}")
         self.wait()
-        with self.client.get("/reports/outstanding.csv", name="GET /reports/outstanding.csv",
-                             catch_response=True) as response:
-            if response.status_code != 200 or not response.text.startswith("person,email,"):
-                response.failure(f"CSV export: {response.status_code} {response.text[:60]!r}")
+        self.export("csv", lambda response: response.text.startswith("person,email,"))
         self.wait()
-        with self.client.get("/reports/outstanding.xlsx", name="GET /reports/outstanding.xlsx",
+        self.export("xlsx", lambda response: response.content.startswith(b"PK"))
+
+    def export(self, fmt: str, looks_right) -> None:
+        """Download the outstanding list as `fmt`: at once, or (a job) through
+        its page, polled until it links the file."""
+        path = f"/reports/outstanding.{fmt}"
+        job = prepare = None
+        with self.client.get(path, name=f"GET {path}", allow_redirects=False, catch_response=True) as response:
+            if response.status_code == 200 and looks_right(response):
+                return
+            form, token = PREPARE.search(response.text), CSRF.search(response.text)
+            if response.is_redirect:
+                job = response.headers["Location"]
+            elif response.status_code == 200 and form and token:
+                prepare = html.unescape(form.group(1))
+            else:
+                response.failure(f"{fmt} export: {response.status_code} {response.text[:60]!r}")
+                return
+        if prepare:  # the page offers "Prepare": its POST starts the job and redirects to its page
+            with self.post(prepare, {"csrfmiddlewaretoken": token.group(1)}, name=f"POST {path} (prepare)",
+                           referer=path) as response:
+                if not response.is_redirect:
+                    response.failure(f"{fmt} export: prepare answered {response.status_code}")
+                    return
+                job = response.headers["Location"]
+        for _ in range(EXPORT_POLLS):
+            with self.client.get(job, name="GET /reports/exports/[id]/ (export job page)",
+                                 catch_response=True) as page:
+                if page.status_code != 200:
+                    page.failure(f"{fmt} export job page: {page.status_code}")
+                    return
+                link = DOWNLOAD.search(page.text)
+                if "could not be prepared" in page.text:
+                    page.failure(f"{fmt} export job failed: {job}")
+                    return
+            if link:
+                break
+            gevent.sleep(EXPORT_POLL_SECONDS)
+        else:
+            events.request.fire(request_type="CHECK", name=f"{fmt} export job finishes", response_time=0,
+                                response_length=0, context={},
+                                exception=AssertionError(f"{job} not ready after {EXPORT_POLLS} polls"))
+            return
+        with self.client.get(link.group(1), name=f"GET /reports/exports/[id]/download ({fmt})",
                              catch_response=True) as response:
-            if response.status_code != 200 or not response.content.startswith(b"PK"):
-                response.failure(f"XLSX export: {response.status_code}")
+            if response.status_code != 200 or not looks_right(response):
+                response.failure(f"{fmt} export download: {response.status_code}")
+
+
+class Watcher(PortalUser):
+    """The trivial view, four times a second throughout: the run's own floor.
+    Each request starts on time whether or not the last has answered (its own
+    greenlet), so a slow spell is sampled as often as a quiet one, as the
+    staff's requests are."""
+
+    fixed_count = 1
+    wait_time = constant(0.25)
+
+    @task
+    def live(self) -> None:
+        gevent.spawn(self.ask)
+
+    def ask(self) -> None:
+        with self.client.get(TRIVIAL, name=TRIVIAL_NAME, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"trivial view: {response.status_code}")
 
 
 @events.test_start.add_listener

@@ -1,6 +1,7 @@
 """After the inset-day load test: does the database agree with what locust saw?
 
-    python bench/load/verify.py --credentials /tmp/creds.json --results /tmp/signed.jsonl
+    python bench/load/verify.py --credentials /tmp/creds.json --results /tmp/signed.jsonl \
+        [--stats /tmp/locust_stats.csv]
 
 Checks, for every staff account the load test used (bench/load/prepare.py):
 - everyone signed (locust recorded a sign-off for each account: none missing);
@@ -8,13 +9,18 @@ Checks, for every staff account the load test used (bench/load/prepare.py):
   to, for the version it posted; none for anyone locust saw fail;
 - no duplicate (person, version, period) anywhere;
 - the obligation each signer signed is closed and points at the sign-off,
-  nothing is left open for that policy, and the other policy is still owed.
+  nothing is left open for that policy, and the other policy is still owed;
+- with --stats (locust's PREFIX_stats.csv): no request failed, and the
+  sign-off POST's p95 is within P95_LIMIT (2) times the trivial view's p95
+  in the same run (issue 18's goal: the floor is what the same gunicorn
+  answers with no database and no session).
 Exits 1 and says what is wrong if anything is.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -23,19 +29,36 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings_production")
 
-import django  # noqa: E402
+SIGN_OFF = "POST /my/sign/[policy]/ (sign-off)"  # the locustfile's names
+TRIVIAL = "GET /health/live/ (trivial view)"
+P95_LIMIT = 2.0
 
-django.setup()
 
-from django.db.models import Count, Max, Min  # noqa: E402
-
-from acknowledgements.models import Obligation, SignOff  # noqa: E402
-from people.models import Person  # noqa: E402
+def latency_problems(stats: list[dict]) -> tuple[list[str], str]:
+    """Failures and the sign-off POST's p95 against the trivial view's: the
+    problems, and a line saying the figures."""
+    by_name = {row["Name"]: row for row in stats}
+    problems = [f"{row['Failure Count']} failures of {row['Name']}" for row in stats
+                if row["Name"] != "Aggregated" and int(row["Failure Count"])]
+    missing = [name for name in (SIGN_OFF, TRIVIAL) if name not in by_name or not int(by_name[name]["Request Count"])]
+    if missing:
+        return [*problems, f"no requests recorded for {', '.join(missing)}"], ""
+    sign_off, trivial = float(by_name[SIGN_OFF]["95%"]), float(by_name[TRIVIAL]["95%"])
+    ratio = sign_off / trivial if trivial else float("inf")
+    line = (f"sign-off POST p95 {sign_off:.0f} ms, trivial view p95 {trivial:.0f} ms: {ratio:.1f}x "
+            f"(at most {P95_LIMIT:g}x)")
+    if ratio > P95_LIMIT:
+        problems.append(f"the sign-off POST's p95 is {ratio:.1f}x the trivial view's (at most {P95_LIMIT:g}x)")
+    return problems, line
 
 
 def verify(credentials: dict, results: list[dict]) -> list[str]:
+    from django.db.models import Count
+
+    from acknowledgements.models import Obligation, SignOff
+    from people.models import Person
+
     problems: list[str] = []
     emails = [s["email"] for s in credentials["staff"]]
     recorded = Counter(r["email"] for r in results)
@@ -89,15 +112,30 @@ def verify(credentials: dict, results: list[dict]) -> list[str]:
 
 
 def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings_production")
+    import django
+
+    django.setup()
+    from django.db.models import Max, Min
+
+    from acknowledgements.models import SignOff
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--credentials", required=True)
     parser.add_argument("--results", required=True)
+    parser.add_argument("--stats", help="locust's PREFIX_stats.csv: check failures and p95 against the trivial view")
     args = parser.parse_args()
     credentials = json.loads(Path(args.credentials).read_text(encoding="utf-8"))
     results_path = Path(args.results)
     lines = results_path.read_text(encoding="utf-8").splitlines() if results_path.exists() else []
     results = [json.loads(line) for line in lines if line.strip()]
     problems = verify(credentials, results)
+    if args.stats:
+        with Path(args.stats).open(encoding="utf-8", newline="") as handle:
+            latency, line = latency_problems(list(csv.DictReader(handle)))
+        problems += latency
+        if line:
+            print(f"verify: {line}")
     staff = len(credentials["staff"])
     theirs = SignOff.objects.filter(person__email__in=[s["email"] for s in credentials["staff"]])
     span = theirs.aggregate(first=Min("signed_at"), last=Max("signed_at"))
@@ -110,7 +148,8 @@ def main() -> int:
     if problems:
         print(f"verify: FAILED ({len(problems)} problems)")
         return 1
-    print("verify: ok: one sign-off per staff member, none missing, none doubled, their obligations closed")
+    print("verify: ok: one sign-off per staff member, none missing, none doubled, their obligations closed"
+          + ("; no failures, sign-off p95 within 2x the trivial view's" if args.stats else ""))
     return 0
 
 
