@@ -71,6 +71,15 @@ def too_big_to_stream(obligations: QuerySet, *, kept_total: int | None = None) -
     return obligations.order_by()[: limit + 1].count() > limit
 
 
+def prepared_by_worker(fmt: str, school_ids: list[int], filters: OutstandingFilters,
+                       obligations: QuerySet) -> bool:
+    """Whether this export is prepared by the worker rather than streamed in
+    the request: every XLSX, and a CSV longer than streams at once."""
+    if fmt != ExportJob.Format.CSV:
+        return True
+    return too_big_to_stream(obligations, kept_total=selectors.outstanding_total(school_ids, filters))
+
+
 # ---- asking --------------------------------------------------------------------------------
 
 

@@ -68,8 +68,7 @@ def outstanding_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404("No such export format.")
     filters = _form(request, school_ids).filters()
     obligations = selectors.outstanding(school_ids, filters)
-    kept_total = selectors.outstanding_total(school_ids, filters) if fmt == ExportJob.Format.CSV else None
-    if fmt == ExportJob.Format.CSV and not export_jobs.too_big_to_stream(obligations, kept_total=kept_total):
+    if not export_jobs.prepared_by_worker(fmt, school_ids, filters, obligations):
         response = StreamingHttpResponse(exports.csv_stream(obligations), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="outstanding-sign-offs-{timezone.localdate()}.csv"'
         return response
