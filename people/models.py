@@ -148,7 +148,11 @@ class Person(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name_plural = "people"
-        indexes = [models.Index(Lower("last_name"), "first_name", name="person_name_idx")]
+        indexes = [
+            models.Index(Lower("last_name"), "first_name", name="person_name_idx"),
+            # The staff list's order: its first page is read from this, not sorted from every person.
+            models.Index("last_name", "first_name", "id", name="person_list_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
