@@ -158,8 +158,11 @@ class Obligation(models.Model):
         SIGNED = "signed", "Signed"
         WITHDRAWN = "withdrawn", "No longer owed"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="obligations")
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="obligations")
+    # No single-column indexes: (person, status) and (policy, status) lead
+    # with them. Each index is written again whenever the reminder run moves
+    # an obligation's next reminder date (every outstanding one, weekly).
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="obligations", db_index=False)
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="obligations", db_index=False)
     version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="obligations")
     period = models.CharField(max_length=10, blank=True)
     reason = models.CharField(max_length=20, choices=Reason.choices)
