@@ -17,10 +17,11 @@ class OutstandingForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
     desc = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, schools, policies, **kwargs):
+    def __init__(self, *args, schools: list[tuple[str, str]], policies: list[tuple[str, str]], **kwargs):
+        """schools and policies: (slug, name) pairs, in the order they are offered."""
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = [("", "All my schools")] + [(s.slug, s.name) for s in schools]
-        self.fields["policy"].choices = [("", "All policies")] + [(p.slug, p.title) for p in policies]
+        self.fields["school"].choices = [("", "All my schools"), *schools]
+        self.fields["policy"].choices = [("", "All policies"), *policies]
 
     def filters(self) -> OutstandingFilters:
         if not self.is_valid():

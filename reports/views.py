@@ -37,15 +37,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _form(request: HttpRequest, school_ids: list[int]) -> OutstandingForm:
     schools = Organisation.objects.filter(pk__in=school_ids, kind=Organisation.Kind.SCHOOL).order_by("name")
     policies = Policy.objects.filter(current_version__isnull=False).order_by("title")
-    return OutstandingForm(request.GET or None, schools=list(schools), policies=list(policies))
+    return OutstandingForm(request.GET or None, schools=list(schools.values_list("slug", "name")),
+                           policies=list(policies.values_list("slug", "title")))
 
 
 def outstanding(request: HttpRequest) -> HttpResponse:
     school_ids = _scope(request)
     form = _form(request, school_ids)
     filters = form.filters()
-    rows = selectors.outstanding(school_ids, filters).select_related("person", "policy", "version").defer(
-        "version__body")
+    rows = selectors.for_page(selectors.outstanding(school_ids, filters))
     paginator = Paginator(rows, 50)
     total = selectors.outstanding_total(school_ids, filters)
     if total is not None:  # from the kept counts; otherwise the paginator counts the rows
