@@ -343,6 +343,25 @@ def replay_ms(queries: list[Query], runs: int = SQL_RUNS) -> float:
     return statistics.median(timings)
 
 
+def slowest_replayed(queries: list[Query], runs: int = SQL_RUNS) -> tuple[float, Query | None]:
+    """The page's slowest read and its median over `runs` replays: one timing
+    of a millisecond query is mostly noise (a cold buffer, the scheduler)."""
+    from django.db import connection
+
+    def one(query: Query) -> float:
+        timings = []
+        with connection.cursor() as cursor:
+            for _ in range(runs):
+                began = time.perf_counter()
+                cursor.execute(query.sql, query.params)
+                cursor.fetchall()
+                timings.append((time.perf_counter() - began) * 1000)
+        return statistics.median(timings)
+
+    timed = [(one(q), q) for q in queries if q.reads]
+    return max(timed, key=lambda pair: pair[0], default=(0.0, None))
+
+
 def median_ms(action: Callable[[], Any], runs: int) -> float:
     timings = []
     for _ in range(runs):
@@ -586,10 +605,10 @@ def measure(*, port: int, work: Path) -> dict:
                 response = client.get(path)
             if response.status_code != 200:
                 raise RuntimeError(f"in-process GET {path}: {response.status_code}")
-            sql[key] = (replay_ms(queries), max((q.ms for q in queries), default=0.0), len(queries))
-            worst = max(queries, key=lambda q: q.ms, default=None)
-            if worst and worst.ms >= SLOW_NOTE_MS:
-                notes.append(f"{path}: slowest query {worst.ms:.0f} ms: {shorter(worst.sql)}")
+            slowest_ms, worst = slowest_replayed(queries)
+            sql[key] = (replay_ms(queries), slowest_ms, len(queries))
+            if worst and slowest_ms >= SLOW_NOTE_MS:
+                notes.append(f"{path}: slowest query {slowest_ms:.0f} ms: {shorter(worst.sql)}")
         csv_sql = export_statement(hr)
         pdf = pdf_figures()
     figures["pdf_cached_ms"] = figure(pdf["cached_ms"], "ms", pdf["file_ms"])
