@@ -31,6 +31,10 @@ class SignOffRule(models.Model):
         help_text="Everyone signs again each year from this date (e.g. 1 September for safeguarding).",
     )
     annual_days = models.PositiveSmallIntegerField(default=30)
+    require_reaching_end = models.BooleanField(
+        default=False,
+        help_text="The person scrolls to the end of the text before the tick box can be ticked.",
+    )
 
     history = HistoricalRecords(m2m_fields=[schools])
 
@@ -101,6 +105,16 @@ class SignOff(models.Model):
         choices=[("password", "Password"), ("link", "Emailed sign-in link"), ("sso", "Single sign-on")],
         help_text="How the signer's session began; empty for paper forms and older records.",
     )
+    viewed_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the signer first opened this text (their Viewing); empty for paper and older records.",
+    )
+    quiz_attempts = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The attempt that passed the version's check of understanding, if it had one.",
+    )
+    quiz_answers = models.JSONField(
+        null=True, blank=True, help_text="The passing answers: the option index chosen for each question.",
+    )
 
     objects = SignOffQuerySet.as_manager()
 
@@ -158,6 +172,16 @@ class Obligation(models.Model):
         SIGNED = "signed", "Signed"
         WITHDRAWN = "withdrawn", "No longer owed"
 
+    class ClosedReason(models.TextChoices):
+        """Why an obligation ended without a sign-off (status WITHDRAWN): its negative receipt."""
+
+        LEFT = "left", "Left the trust"
+        NOT_IN_GROUP = "not_in_group", "No longer in a group the rule names"
+        POLICY_RETIRED = "retired", "Policy retired"
+        SUPERSEDED = "superseded", "Superseded by a newer major version"
+        EXEMPTED = "exempted", "Exempted by HR"
+        REASSIGNED = "reassigned", "Reassigned"
+
     # No single-column indexes: (person, status) and (policy, status) lead
     # with them. Each index is written again whenever the reminder run moves
     # an obligation's next reminder date (every outstanding one, weekly).
@@ -171,6 +195,10 @@ class Obligation(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OUTSTANDING)
     sign_off = models.ForeignKey(SignOff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closed_on = models.DateField(null=True, blank=True)
+    closed_reason = models.CharField(
+        max_length=20, choices=ClosedReason.choices, blank=True,
+        help_text="Why it ended unsigned; empty while outstanding or once signed.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # When the next reminder about this is due; empty means "from owed_since".
     # Kept so a reminder run finds what is due by an index, not by Python.
@@ -181,7 +209,11 @@ class Obligation(models.Model):
     class Meta:
         ordering = ["due_on", "policy__title"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "version", "period"], name="one_obligation_per_version"),
+            # One open or signed obligation per person, version and period. A
+            # closed one is history (its reason is its negative receipt): owing
+            # the same version again is a new row, never the old one reopened.
+            models.UniqueConstraint(fields=["person", "version", "period"], name="one_open_obligation_per_version",
+                                    condition=models.Q(status__in=["outstanding", "signed"])),
         ]
         indexes = [
             models.Index(fields=["person", "status"]),
@@ -257,3 +289,167 @@ class CountsState(models.Model):
 
     def __str__(self) -> str:
         return f"counts overdue as of {self.overdue_on}"
+
+
+# --------------------------------------------------------------------------- evidence (issue 19)
+
+
+class EvidenceQuerySet(models.QuerySet):
+    """Append-only records: no bulk change or delete from any caller."""
+
+    def update(self, **kwargs):
+        raise SignOffEvidenceError(EVIDENCE_IS_APPEND_ONLY)
+
+    def delete(self):
+        raise SignOffEvidenceError(EVIDENCE_IS_APPEND_ONLY)
+
+
+EVIDENCE_IS_APPEND_ONLY = "This is evidence and can never be changed or deleted."
+
+
+class AppendOnly(models.Model):
+    """A row that is written once and never changed or deleted (the model
+    refuses; on PostgreSQL a trigger refuses too: migration 0012)."""
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise SignOffEvidenceError(EVIDENCE_IS_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignOffEvidenceError(EVIDENCE_IS_APPEND_ONLY)
+
+
+class Viewing(AppendOnly):
+    """The first time a person opened the exact text of a version they owe
+    (one per person, version and period: a yearly re-reading is viewed again).
+    Signing that obligation needs it first; the sign-off copies its time into
+    SignOff.viewed_at. The address and browser are erasable by retention for
+    an anonymised leaver, as a sign-off's are (and so are not sealed)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="viewings")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="viewings")
+    period = models.CharField(max_length=10, blank=True)
+    content_hash = models.CharField("SHA-256 of the text opened", max_length=64)
+    viewed_at = models.DateTimeField(help_text="UTC.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version", "period"], name="one_viewing_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} opened {self.version}"
+
+
+class Exemption(AppendOnly):
+    """HR's decision that a person need not sign one obligation, with the
+    reason typed and who decided. The obligation is closed with
+    closed_reason EXEMPTED; it is undone only by a new obligation, never by
+    changing or deleting this."""
+
+    obligation = models.OneToOneField("Obligation", on_delete=models.PROTECT, related_name="exemption")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="exemptions")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=10, blank=True)
+    reason = models.TextField()
+    exempted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    exempted_at = models.DateTimeField(help_text="UTC.")
+
+    class Meta:
+        ordering = ["-exempted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person} exempted from {self.version}"
+
+
+class QuizAttempt(models.Model):
+    """One answer to a version's check of understanding (PolicyVersion.quiz):
+    every attempt is kept, so HR can read first-time pass rates by question.
+    answers[i] is the option index chosen for question i; correct[i] whether
+    it was right."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="quiz_attempts")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="quiz_attempts")
+    period = models.CharField(max_length=10, blank=True)
+    number = models.PositiveSmallIntegerField(help_text="1 for the first attempt.")
+    answers = models.JSONField()
+    correct = models.JSONField()
+    passed = models.BooleanField()
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["person", "version", "period", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version", "period", "number"], name="one_attempt_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.version}: attempt {self.number}"
+
+
+class ChainHead(models.Model):
+    """The end of one evidence chain (one per trust; `chain` names it, e.g.
+    "trust-3"). Every write that seals a record locks this row (SELECT ...
+    FOR UPDATE) until it commits, so two writers never extend the same link."""
+
+    chain = models.CharField(max_length=40, primary_key=True)
+    position = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.chain} at {self.position}"
+
+
+class EvidenceLink(AppendOnly):
+    """One sealed record's place in its chain: record_hash is SHA-256 over
+    previous_hash and the record's sealed fields (acknowledgements.chain), so
+    editing or removing a record, or a link, breaks every check after it."""
+
+    class Kind(models.TextChoices):
+        SIGN_OFF = "sign_off", "Sign-off"
+        VIEWING = "viewing", "Opened the text"
+        EXEMPTION = "exemption", "Exemption"
+
+    chain = models.CharField(max_length=40)
+    position = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    record_id = models.BigIntegerField()
+    previous_hash = models.CharField(max_length=64)
+    record_hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["chain", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "position"], name="one_link_per_position"),
+            models.UniqueConstraint(fields=["kind", "record_id"], name="one_link_per_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.position}: {self.kind} {self.record_id}"
+
+
+class EvidenceCheck(models.Model):
+    """One run of verify_evidence: how many records, whether every chain is
+    intact, and the first broken record named in words."""
+
+    checked_at = models.DateTimeField()
+    records = models.PositiveBigIntegerField(default=0)
+    intact = models.BooleanField()
+    first_broken = models.TextField(blank=True)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at}: {'intact' if self.intact else 'broken'}"

@@ -270,6 +270,11 @@ class PolicyVersion(models.Model):
     next_review_on = models.DateField(null=True, blank=True)
     next_review_text = models.CharField(max_length=100, blank=True, help_text="As written, e.g. 'Q1 2025-26'.")
     content_hash = models.CharField("SHA-256 of the text", max_length=64, editable=False)
+    # A check of understanding, written by the owner in the draft and approved
+    # with it (part of its hash): a list of {"question": str, "options": [str,
+    # ...], "answer": int (index of the right option), "section": str (the
+    # heading of the section to re-read when it is answered wrongly)}.
+    quiz = models.JSONField(default=list, blank=True, help_text="Questions the signer answers before signing.")
     # What the version proposes for the policy; applied to it on publication,
     # so a redline can show a changed review cycle or audience.
     review_cycle_months = models.PositiveSmallIntegerField(null=True, blank=True)
