@@ -18,7 +18,7 @@ from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A plain number written as text ("-3", "+44") is harmless and stays readable.
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")  # ASCII digits: as the SQL guard (reports.exports)
 # Control characters an XLSX file cannot hold (openpyxl refuses the whole file).
 _NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # How a date cell shows in Excel and LibreOffice (a UK trust's day/month/year);

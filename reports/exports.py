@@ -190,7 +190,7 @@ _SQL_FORMS = {
 # -, @, tab, carriage return) and is not a plain number gets a leading single
 # quote. The first character is tested before the pattern, as most cells fail
 # it: a fifth faster than a regexp_replace of every cell.
-PLAIN_NUMBER = r"^[+-]?[0-9]+(\.[0-9]+)?$"  # spreadsheets._PLAIN_NUMBER (which also takes non-ASCII digits)
+PLAIN_NUMBER = r"^[+-]?[0-9]+(\.[0-9]+)?$"  # portal.spreadsheets._PLAIN_NUMBER
 
 
 def _safe_text(expression):

@@ -45,6 +45,7 @@ def awkward(world):
         ("+44 7700", "Phone", StaffGroup.SUPPORT, [world.south]),
         ("-3", "Minus", StaffGroup.TEACHING, [world.north]),  # a plain number: left as it is
         ("-3.", "Almost", StaffGroup.TEACHING, [world.north]),  # not quite one: quoted
+        ("-\u0663", "Arabic", StaffGroup.TEACHING, [world.north]),  # a non-ASCII digit: not a plain number, quoted
         ("@home", "At", StaffGroup.LEADERSHIP, [world.north]),
         ("\tTab", "Bed", StaffGroup.SUPPORT, [world.north]),
         ("Éloïse", "Ångström–Łukasz", StaffGroup.TEACHING, [world.south]),
