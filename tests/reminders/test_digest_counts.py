@@ -19,7 +19,7 @@ from policies.models import Category, Policy, PolicyVersion
 from reminders.rendering import DIGEST_NAMES
 from reminders.services import send_reminders
 from tests.factories import PersonFactory, published_policy, sign_off_rule
-from tests.reminders.digest_recount import recount
+from tests.kept_counts import fill_kept_counts
 
 TODAY = datetime.date(2026, 11, 25)
 LATER = TODAY + datetime.timedelta(days=40)
@@ -29,7 +29,7 @@ GROUPS = [StaffGroup.TEACHING, StaffGroup.SUPPORT]
 
 
 def run(today=LATER):
-    recount(on=today)
+    fill_kept_counts(today)
     report = send_reminders(today=today)
     for email_id in report.email_ids:
         deliver_email(email_id)

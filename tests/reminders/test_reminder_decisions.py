@@ -17,7 +17,7 @@ from people.models import Role
 from reminders.models import Reminder, ReminderRunLock
 from reminders.services import send_reminders
 from tests.factories import PersonFactory, RoleFactory, published_policy, sign_off_rule
-from tests.reminders.digest_recount import recount
+from tests.kept_counts import fill_kept_counts
 
 TODAY = datetime.date(2026, 11, 25)
 
@@ -32,7 +32,7 @@ def days(n: int) -> datetime.date:
 
 
 def run(today=TODAY):
-    recount(on=today)
+    fill_kept_counts(today)
     report = send_reminders(today=today)
     for email_id in report.email_ids:
         deliver_email(email_id)
@@ -68,7 +68,7 @@ def a_trust_of(world, staff: int) -> list:
 @pytest.mark.parametrize("staff", [5, 60])
 def test_a_run_decides_and_queues_in_a_bounded_number_of_queries(world, staff, django_assert_max_num_queries):
     a_trust_of(world, staff)
-    recount(on=TODAY)
+    fill_kept_counts(TODAY)
     with django_assert_max_num_queries(RUN_QUERIES):
         report = send_reminders(today=TODAY)
     assert report.by_kind["sign_off"] >= staff
@@ -78,7 +78,7 @@ def test_a_run_decides_and_queues_in_a_bounded_number_of_queries(world, staff, d
 def test_twelve_times_the_people_take_the_same_queries(world):
     ReminderRunLock.objects.create(name="reminders")
     managers = a_trust_of(world, 5)
-    recount(on=TODAY)
+    fill_kept_counts(TODAY)
     with CaptureQueriesContext(connection) as small:
         few = send_reminders(today=TODAY)
     Reminder.objects.all().delete()
@@ -87,7 +87,7 @@ def test_twelve_times_the_people_take_the_same_queries(world):
     staff_of(world, managers, 55)
     sync_obligations()
     owing_safeguarding_since_last_week()
-    recount(on=TODAY)
+    fill_kept_counts(TODAY)
     with CaptureQueriesContext(connection) as large:
         many = send_reminders(today=TODAY)
     assert many.by_kind["sign_off"] == few.by_kind["sign_off"] + 55

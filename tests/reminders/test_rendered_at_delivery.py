@@ -13,7 +13,7 @@ from reminders.models import Reminder
 from reminders.rendering import HAS_LEFT, NOTHING_OWED, REVIEWS_DONE
 from reminders.services import send_reminders
 from tests.factories import published_policy, sign_off_rule
-from tests.reminders.digest_recount import recount
+from tests.kept_counts import fill_kept_counts
 
 TODAY = datetime.date(2026, 11, 25)
 NOW = datetime.datetime(2026, 11, 25, 7, 0, tzinfo=datetime.UTC)
@@ -96,10 +96,10 @@ def test_a_review_done_before_delivery_is_left_out(world):
 
 def test_a_digest_is_not_sent_when_nothing_is_overdue_any_more(world):
     sign_off_rule(published_policy(title="Email Policy"))
-    recount(on=TODAY)
+    fill_kept_counts(TODAY)
     send_reminders(today=TODAY)
     digest = OutboxEmail.objects.get(to="hr.north@school.example", template="emails/hr_digest")
-    recount(on=TODAY - datetime.timedelta(days=3650))  # everyone signed, as far as the counts know
+    fill_kept_counts(TODAY - datetime.timedelta(days=3650))  # everyone signed, as far as the counts know
     assert deliver_email(digest.pk) == NOT_SENT
 
 

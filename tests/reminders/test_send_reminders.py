@@ -14,7 +14,7 @@ from people.models import Role
 from reminders.models import Reminder
 from reminders.services import send_reminders
 from tests.factories import PersonFactory, RoleFactory, published_policy, sign_off_rule
-from tests.reminders.digest_recount import recount
+from tests.kept_counts import fill_kept_counts
 
 TODAY = datetime.date(2026, 11, 25)
 
@@ -24,7 +24,7 @@ def days(n: int) -> datetime.date:
 
 
 def run(today=TODAY, **kwargs):
-    recount(on=today)  # as the daily run brings the kept counts to its day before the reminders
+    fill_kept_counts(today)  # as the daily run brings the kept counts to its day before the reminders
     report = send_reminders(today=today, **kwargs)
     for email_id in report.email_ids:
         deliver_email(email_id)
@@ -144,7 +144,7 @@ def test_running_twice_sends_nothing_the_second_time(world, owned):
 
 def test_dry_run_says_the_same_number_and_records_nothing(world, owned):
     sign_off_rule(published_policy(title="Data Protection Policy"))
-    recount(on=TODAY)
+    fill_kept_counts(TODAY)
     dry = send_reminders(today=TODAY, dry_run=True)
     assert not Reminder.objects.exists() and not OutboxEmail.objects.exists()
     assert run().total == dry.total
