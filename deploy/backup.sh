@@ -5,7 +5,8 @@
 #
 # Writes DEST/policyportal-<UTC time>/ holding database.dump (pg_dump's custom
 # format: compressed, restorable table by table), media.tar.gz (MEDIA_ROOT:
-# cached PDFs and new starters' packs) and SHA256SUMS; prints that folder.
+# cached PDFs and new starters' packs, not prepared exports) and SHA256SUMS;
+# prints that folder.
 # pg_dump reads one consistent snapshot, so the portal stays up meanwhile.
 set -euo pipefail
 
@@ -16,8 +17,11 @@ media="${MEDIA_ROOT:-$(cd "$(dirname "$0")/.." && pwd)/media}"
 out="$dest/policyportal-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out.partial"
 pg_dump --format=custom --no-owner --no-privileges --file="$out.partial/database.dump" "$DATABASE_URL"
+# Prepared exports (MEDIA_ROOT/exports) are left out: they list staff by name
+# and are deleted after 7 days, and a backup kept for months would keep them
+# too. Their jobs restore with no file: the download says it is no longer kept.
 if [ -d "$media" ]; then
-  tar -C "$media" -czf "$out.partial/media.tar.gz" .
+  tar -C "$media" --exclude=./exports -czf "$out.partial/media.tar.gz" .
 else
   tar -czf "$out.partial/media.tar.gz" --files-from /dev/null
 fi

@@ -38,8 +38,13 @@ for version in PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHE
     policy_pdf(version)"
 "$python" deploy/fingerprint.py > "$work/before.json"
 
-echo "2. Back up"
+echo "2. Back up (a prepared export, which lists staff, is left out)"
+mkdir -p "$work/media-source/exports"
+echo "name,email" > "$work/media-source/exports/outstanding-sign-offs.csv"
 backup="$(deploy/backup.sh "$work/backups")"
+if tar -tzf "$backup/media.tar.gz" | grep -q exports; then
+  echo "FAIL: the backup holds a prepared export"; exit 1
+fi
 ls -l "$backup"
 
 echo "3. Restore into another database (owner and app roles) and media folder"
