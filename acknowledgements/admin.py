@@ -7,7 +7,8 @@ from portal.admin_mixins import ReadOnlyAdminMixin
 
 @admin.register(SignOffRule)
 class SignOffRuleAdmin(SimpleHistoryAdmin):
-    list_display = ["policy", "new_starter_days", "new_version_days", "annual_from"]
+    list_display = ["policy", "new_starter_days", "new_version_days", "annual_from", "require_reaching_end"]
+    list_filter = ["require_reaching_end"]
     autocomplete_fields = ["policy"]
     filter_horizontal = ["schools"]
 

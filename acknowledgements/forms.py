@@ -14,6 +14,27 @@ class SignForm(forms.Form):
     confirm = forms.BooleanField(required=True, error_messages={"required": MUST_CONFIRM})
 
 
+ANSWER_EVERY_QUESTION = "Choose an answer to every question."
+
+
+class QuizForm(forms.Form):
+    """One radio group per question of the version's check of understanding
+    (acknowledgements.quiz.Question); the answers are option indexes."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            self.fields[f"q{question.number}"] = forms.TypedChoiceField(
+                label=question.text, coerce=int, widget=forms.RadioSelect,
+                choices=[(str(i), option) for i, option in enumerate(question.options)],
+                error_messages={"required": ANSWER_EVERY_QUESTION, "invalid_choice": ANSWER_EVERY_QUESTION},
+            )
+
+    def answers(self) -> list[int]:
+        return [self.cleaned_data[f"q{q.number}"] for q in self.questions]
+
+
 class PaperSignOffForm(forms.Form):
     """Field checks only; which versions and dates are allowed is decided by
     acknowledgements.services.record_paper_sign_off (and its versions list)."""
@@ -44,3 +65,14 @@ class PaperSignOffForm(forms.Form):
         if signed_on > self.today:
             raise forms.ValidationError(PAPER_IN_FUTURE)
         return signed_on
+
+
+class ExemptForm(forms.Form):
+    """The reason box; acknowledgements.exemptions.clean_reason decides what a
+    reason may be (required, trimmed, at most 1,000 characters)."""
+
+    reason = forms.CharField(
+        label="Why need they not sign it?", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Kept with the exemption and shown on their record, the outstanding list and the CSV "
+                  "(at most 1,000 characters).",
+    )

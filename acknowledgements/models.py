@@ -4,7 +4,7 @@ that they did."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
 from people.models import Organisation, Person
@@ -131,7 +131,11 @@ class SignOff(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None or not self._state.adding:
             raise SignOffEvidenceError(SIGN_OFF_IS_EVIDENCE)
-        super().save(*args, **kwargs)
+        from acknowledgements import chain  # chain reads this module's models
+
+        with transaction.atomic(savepoint=False):  # sealed with the insert, whoever saves (the admin, the shell)
+            super().save(*args, **kwargs)
+            chain.seal_or_defer(self)
 
     def delete(self, *args, **kwargs):
         raise SignOffEvidenceError(SIGN_OFF_IS_EVIDENCE)
@@ -312,6 +316,7 @@ class AppendOnly(models.Model):
     refuses; on PostgreSQL a trigger refuses too: migration 0012)."""
 
     objects = EvidenceQuerySet.as_manager()
+    SEALED = True  # saved into the evidence chain (acknowledgements.chain)
 
     class Meta:
         abstract = True
@@ -319,10 +324,23 @@ class AppendOnly(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None or not self._state.adding:
             raise SignOffEvidenceError(EVIDENCE_IS_APPEND_ONLY)
-        super().save(*args, **kwargs)
+        from acknowledgements import chain  # chain reads this module's models
+
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            if self.SEALED:  # a viewing or an exemption joins the evidence chain; a link does not
+                chain.seal_or_defer(self)
 
     def delete(self, *args, **kwargs):
         raise SignOffEvidenceError(EVIDENCE_IS_APPEND_ONLY)
+
+
+class ViewingQuerySet(EvidenceQuerySet):
+    def erase_personal_details(self) -> int:
+        """Retention's one permitted change, as for sign-offs: forget the
+        address and browser an anonymised leaver opened the text from (the
+        PostgreSQL trigger allows nothing else, and only for them)."""
+        return models.QuerySet.update(self, ip_address=None, user_agent="")
 
 
 class Viewing(AppendOnly):
@@ -339,6 +357,8 @@ class Viewing(AppendOnly):
     viewed_at = models.DateTimeField(help_text="UTC.")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
+
+    objects = ViewingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-viewed_at"]
@@ -426,6 +446,8 @@ class EvidenceLink(AppendOnly):
     previous_hash = models.CharField(max_length=64)
     record_hash = models.CharField(max_length=64)
     sealed_at = models.DateTimeField()
+
+    SEALED = False  # the chain itself
 
     class Meta:
         ordering = ["chain", "position"]

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from acknowledgements import rules
 from acknowledgements.models import SignOff
-from acknowledgements.services import first_published_on, people_covered
+from acknowledgements.services import exempted_as_signed, first_published_on, people_covered
 from policies.models import Policy
 
 
@@ -30,6 +30,8 @@ def owed_from_scratch(*, today: datetime.date) -> set[tuple[int, int, str]]:
             "person_id", "version__major", "signed_on", "period"
         ):
             signed[person_id].append((major, on, period))
+        for person_id, entry in exempted_as_signed(policy=policy):  # HR's exemptions stand until owed again
+            signed[person_id].append(entry)
         for person in people_covered(policy, rule, today=today):
             answer = rules.owed(person=person, policy=policy, rule=rule, current=current,
                                 major_published_on=major_published_on, signed=signed[person.pk], today=today)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from acknowledgements import services
 from acknowledgements.models import SignOff
 from people.models import Person, User
-from people.permissions import can_view_person
+from people.permissions import can_view_person, is_hr
 from people.selectors import has_left
 from policies.models import PolicyVersion
 
@@ -32,3 +32,9 @@ def can_record_paper_sign_off(user: User, person: Person) -> bool:
     """HR for the person's school, never for themselves: a paper form is
     evidence someone else vouches for."""
     return can_view_person(user, person) and person.user_id != user.pk
+
+
+def can_exempt(user: User, person: Person) -> bool:
+    """HR for the person's school may exempt them from a sign-off (and owe it
+    again), never themselves: an exemption is a decision about someone else."""
+    return is_hr(user) and person.user_id != user.pk and can_view_person(user, person)

@@ -14,12 +14,13 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from acknowledgements import counts
+from acknowledgements import counts, viewings
 from acknowledgements.models import SignOffRule
 from acknowledgements.services import sync_obligations
 from people.events import staff_changing, staff_imported
 from people.models import Person
-from policies.events import version_published
+from people.selectors import person_for_user
+from policies.events import version_published, version_text_opened
 from policies.models import Policy
 
 # Saves of a person that cannot change what they owe (linking a login).
@@ -34,6 +35,15 @@ def owe_sign_offs_of_the_new_version(sender, version, previous, **kwargs) -> Non
     minor one moves open obligations to the new text without asking anyone
     who signed the major version to sign again."""
     sync_obligations(policy=version.policy)
+
+
+@receiver(version_text_opened)
+def record_the_first_opening(sender, version, user, ip_address, user_agent, **kwargs) -> None:
+    """The library's page of a version a person owes counts as opening it,
+    as the sign page does (acknowledgements.viewings)."""
+    person = person_for_user(user) if user.is_authenticated else None
+    if person is not None and viewings.owes_exactly(person, version):
+        viewings.record_viewing(person=person, version=version, ip_address=ip_address, user_agent=user_agent)
 
 
 @receiver(staff_changing)

@@ -77,9 +77,24 @@ def with_sign_offs_owed(people: QuerySet[Person], today: datetime.date) -> Query
                            overdue=Coalesce(Subquery(kept.values("overdue")[:1]), 0))
 
 
+def closed_without_signing(person: Person) -> QuerySet[Obligation]:
+    """The person's obligations that ended unsigned, each with its reason
+    (and HR's exemption, if that was why), the most recently closed first."""
+    newer = Obligation.objects.filter(person_id=OuterRef("person_id"), version_id=OuterRef("version_id"),
+                                      period=OuterRef("period"), pk__gt=OuterRef("pk"))
+    return (
+        Obligation.objects.filter(person=person, status=Obligation.Status.WITHDRAWN)
+        .annotate(owed_again=Exists(newer))
+        .select_related("policy", "version", "exemption__exempted_by__person")
+        .defer("version__body")
+        .order_by("-closed_on", "-pk")
+    )
+
+
 def person_page_sign_offs(person: Person, today: datetime.date) -> dict:
     """The sign-offs section of HR's page about a person (people.hr_pages)."""
-    return {"owed": owed_sign_offs(person), "signed": sign_offs_of(person), "today": today}
+    return {"owed": owed_sign_offs(person), "signed": sign_offs_of(person),
+            "closed": closed_without_signing(person), "today": today}
 
 
 def paper_versions_for(person: Person, *, recorder: User) -> QuerySet[PolicyVersion]:

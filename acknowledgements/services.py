@@ -10,12 +10,14 @@ from collections import defaultdict
 from collections.abc import Collection
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from acknowledgements import counts, rules
-from acknowledgements.models import Obligation, SignOff, SignOffRule
+from acknowledgements import chain, counts, rules
+from acknowledgements.models import Exemption, Obligation, SignOff, SignOffRule
+from acknowledgements.quiz import has_check, passed_attempt
 from acknowledgements.selectors import paper_versions_for
+from acknowledgements.viewings import viewing_for
 from people.models import Organisation, Person, User
 from people.selectors import has_left
 from policies.models import Policy, PolicyVersion
@@ -37,6 +39,10 @@ PAPER_BEFORE_PUBLICATION = (
     "check the form and the version."
 )
 PAPER_IN_FUTURE = "The date signed cannot be in the future."
+NOT_OPENED = "Open and read the policy before you sign it: the text is on this page."
+CHECK_NOT_PASSED = (
+    "Answer the check of understanding correctly before you sign: the questions are after the policy's text."
+)
 
 
 class SignOffRefused(ValueError):
@@ -72,7 +78,8 @@ def sync_obligations(
     today: datetime.date | None = None, dry_run: bool = False,
 ) -> dict[str, int]:
     """Bring the obligations table in line with the rules: create what is
-    owed, reopen what is owed again, withdraw what is no longer owed; what it
+    owed (a new row when owed again: a closed obligation stays closed), close
+    what is no longer owed with its reason (Obligation.ClosedReason); what it
     leaves outstanding equals acknowledgements.owed.owed_from_scratch. Idempotent.
     `person` or `people` (their ids: a staff import's new and changed people)
     limits the work to them, whatever the size of the rest of the trust.
@@ -100,7 +107,8 @@ def _sync(*, policy: Policy | None, people: Collection[int] | None, today: datet
         for each in policies.select_related("sign_off_rule", "current_version", "organisation"):
             with transaction.atomic():
                 _sync_policy(each, person_ids=person_ids, today=today, counts=counts)
-        counts["withdrawn"] += _withdraw(_without_a_rule(policy=policy, person_ids=person_ids), today)
+        counts["withdrawn"] += _withdraw(_without_a_rule(policy=policy, person_ids=person_ids), today,
+                                         reason=Obligation.ClosedReason.POLICY_RETIRED)
     return counts
 
 
@@ -133,7 +141,10 @@ def _sync_policy(policy: Policy, *, person_ids: list[int] | None, today: datetim
         sign_offs = sign_offs.filter(person_id__in=person_ids)
     for person_id, major, on, period in sign_offs.values_list("person_id", "version__major", "signed_on", "period"):
         signed[person_id].append((major, on, period))
-    existing = Obligation.objects.filter(policy=policy, status=Obligation.Status.OUTSTANDING)
+    for person_id, entry in exempted_as_signed(policy=policy, person_ids=person_ids):
+        signed[person_id].append(entry)
+    existing = Obligation.objects.filter(policy=policy, status=Obligation.Status.OUTSTANDING).annotate(
+        version_major=F("version__major"))
     if person_ids is not None:
         existing = existing.filter(person_id__in=person_ids)
     open_by_person = {o.person_id: o for o in existing}
@@ -153,9 +164,10 @@ def _sync_policy(policy: Policy, *, person_ids: list[int] | None, today: datetim
             continue
         to_create.append(Obligation(person=each, policy=policy, version_id=owed.version_id, period=owed.period,
                                     reason=owed.reason, owed_since=owed.owed_since, due_on=owed.due_on))
-    replaced = {c.person_id for c in to_create}
-    stale = [o.pk for pid, o in open_by_person.items() if pid not in wanted_keys or pid in replaced]
-    counts["withdrawn"] += _withdraw(Obligation.objects.filter(pk__in=stale), today)
+    replaced = {c.person_id: c for c in to_create}
+    stale = {pid: o for pid, o in open_by_person.items() if pid not in wanted_keys or pid in replaced}
+    for reason, pks in _closed_reasons(stale, replaced, current=current, today=today).items():
+        counts["withdrawn"] += _withdraw(Obligation.objects.filter(pk__in=pks), today, reason=reason)
     created, reopened = _create_or_reopen(policy, to_create)
     counts["created"] += created
     counts["reopened"] += reopened
@@ -171,40 +183,65 @@ def _extend_due_dates(later_due: dict[datetime.date, list[int]]) -> None:
         Obligation.objects.filter(pk__in=pks).update(due_on=due_on)
 
 
+def _closed_reasons(stale: dict[int, Obligation], replaced: dict[int, Obligation], *, current: PolicyVersion,
+                    today: datetime.date) -> dict[str, list[int]]:
+    """Why each open obligation sync closes ends unsigned (its negative
+    receipt): owed again for a newer major version (superseded) or for another
+    version or year of the same major (reassigned); otherwise its person has
+    left, or the rule no longer names them."""
+    reasons: dict[str, list[int]] = defaultdict(list)
+    gone = [pid for pid in stale if pid not in replaced]
+    in_post = set(Person.objects.in_post(on=today).filter(pk__in=gone).values_list("pk", flat=True)) if gone else set()
+    for pid, obligation in stale.items():
+        if pid in replaced:
+            reason = (Obligation.ClosedReason.SUPERSEDED if obligation.version_major < current.major
+                      else Obligation.ClosedReason.REASSIGNED)
+        elif pid not in in_post:
+            reason = Obligation.ClosedReason.LEFT
+        else:
+            reason = Obligation.ClosedReason.NOT_IN_GROUP
+        reasons[reason].append(obligation.pk)
+    return reasons
+
+
+def exempted_as_signed(*, policy: Policy, person_ids: Collection[int] | None = None
+                       ) -> list[tuple[int, tuple[int, datetime.date, str]]]:
+    """HR's exemptions from the policy that still stand, as (person id,
+    (major, date, period)) entries for rules.owed's `signed`: an exempted
+    obligation is not owed again until HR owes it again
+    (acknowledgements.exemptions.owe_again), which makes a newer obligation for
+    the same person, version and period and so ends the exemption's effect."""
+    owed_again = Obligation.objects.filter(person_id=OuterRef("person_id"), version_id=OuterRef("version_id"),
+                                           period=OuterRef("period"), pk__gt=OuterRef("obligation_id"))
+    standing = Exemption.objects.filter(version__policy=policy).exclude(Exists(owed_again))
+    if person_ids is not None:
+        standing = standing.filter(person_id__in=person_ids)
+    return [(person_id, (major, closed_on, period)) for person_id, major, closed_on, period in standing.values_list(
+        "person_id", "version__major", "obligation__closed_on", "period")]
+
+
 def _create_or_reopen(policy: Policy, obligations: list[Obligation]) -> tuple[int, int]:
-    """New obligations, or withdrawn ones owed again (a rule put back, a
-    leave date corrected) reopened: one row per person, version and period.
-    Returns (created, reopened)."""
-    withdrawn = {
-        (o.person_id, o.version_id, o.period): o.pk
-        for o in Obligation.objects.filter(
+    """New obligations: one row per person, version and period. A closed
+    obligation is never reopened (it is history, with its reason): owed
+    again (a rule put back, a leave date corrected) is a new row, counted as
+    reopened. Returns (created, reopened)."""
+    closed = set(
+        Obligation.objects.filter(
             policy=policy, status=Obligation.Status.WITHDRAWN,
             version_id__in={o.version_id for o in obligations},
-        )
-    }
-    reopen = [o for o in obligations if (o.person_id, o.version_id, o.period) in withdrawn]
-    # One UPDATE per distinct (reason, owed since, due), not one per person: a
-    # rule put back reopens a whole school's obligations at once.
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for each in reopen:
-        groups[(each.reason, each.owed_since, each.due_on)].append(
-            withdrawn[(each.person_id, each.version_id, each.period)])
-    for (reason, owed_since, due_on), pks in groups.items():
-        Obligation.objects.filter(pk__in=pks).update(
-            status=Obligation.Status.OUTSTANDING, closed_on=None, reason=reason, owed_since=owed_since, due_on=due_on,
-            next_reminder_on=None,  # owed again: reminded afresh from owed_since, as a new obligation is
-        )
-    fresh = [o for o in obligations if (o.person_id, o.version_id, o.period) not in withdrawn]
+        ).values_list("person_id", "version_id", "period")
+    ) if obligations else set()
+    again = sum(1 for o in obligations if (o.person_id, o.version_id, o.period) in closed)
     # bulk_create cannot say which rows it wrote (ignore_conflicts), so the
-    # kept counts follow these people's obligations of the policy around it;
-    # the updates above keep them through ObligationQuerySet.update.
-    with counts.tracking(people={o.person_id for o in fresh}, policy_id=policy.pk):
-        Obligation.objects.bulk_create(fresh, ignore_conflicts=True)
-    return len(fresh), len(reopen)
+    # kept counts follow these people's obligations of the policy around it.
+    with counts.tracking(people={o.person_id for o in obligations}, policy_id=policy.pk):
+        Obligation.objects.bulk_create(obligations, ignore_conflicts=True)
+    return len(obligations) - again, again
 
 
-def _withdraw(obligations, today: datetime.date) -> int:
-    return obligations.update(status=Obligation.Status.WITHDRAWN, closed_on=today)
+def _withdraw(obligations, today: datetime.date, *, reason: str) -> int:
+    """Close open obligations unsigned, saying why (Obligation.ClosedReason)."""
+    return obligations.update(status=Obligation.Status.WITHDRAWN, closed_on=today, closed_reason=reason)
 
 
 def first_published_on(version: PolicyVersion) -> datetime.date:
@@ -277,7 +314,10 @@ def record_sign_off(
 ) -> tuple[SignOff, bool]:
     """Record that the person read and understood the version. Returns the
     sign-off and whether it is new: signing twice returns the first. Raises
-    SignOffRefused when a person signs what is not theirs to sign.
+    SignOffRefused when a person signs what is not theirs to sign, and, in
+    the browser, before they have opened the text (NOT_OPENED: a Viewing for
+    the version and the obligation's period) or passed its check of
+    understanding (CHECK_NOT_PASSED); the sign-off copies both.
 
     A paper method here is for trusted callers loading history (the demo
     data); HR's paper forms go through record_paper_sign_off, which checks
@@ -315,14 +355,16 @@ def _record(
     existing = _existing_sign_off(person, version, period)
     if existing is not None:
         return existing, False
+    evidence = _browser_evidence(person, version, period) if method == SignOff.Method.BROWSER else {}
     try:
-        with transaction.atomic():
+        # Sealed as the last write (chain.sealing_last): the chain's head is locked only until the commit.
+        with transaction.atomic(), chain.sealing_last():
             sign_off = SignOff.objects.create(
                 person=person, version=version, content_hash=version.content_hash,
                 statement=statement_for(version), period=period, signed_at=now,
                 signed_on=signed_on or timezone.localdate(now), method=method, recorded_by=recorded_by,
                 note=note, ip_address=ip_address, user_agent=_printable(user_agent)[:500],
-                session_began_with=session_began_with,
+                session_began_with=session_began_with, **evidence,
             )
             Obligation.objects.filter(
                 person=person, policy_id=version.policy_id, status=Obligation.Status.OUTSTANDING,
@@ -331,6 +373,22 @@ def _record(
     except IntegrityError:  # two tabs at once: the other request won
         return SignOff.objects.get(person=person, version=version, period=period), False
     return sign_off, True
+
+
+def _browser_evidence(person: Person, version: PolicyVersion, period: str) -> dict:
+    """What a browser sign-off needs first and copies: the first opening of
+    the text, and the attempt that passed the check of understanding (paper
+    forms need neither: HR saw the signed paper)."""
+    viewing = viewing_for(person, version, period)
+    if viewing is None:
+        raise SignOffRefused(NOT_OPENED)
+    evidence = {"viewed_at": viewing.viewed_at}
+    if has_check(version):
+        passed = passed_attempt(person, version, period)
+        if passed is None:
+            raise SignOffRefused(CHECK_NOT_PASSED)
+        evidence.update(quiz_attempts=passed.number, quiz_answers=passed.answers)
+    return evidence
 
 
 def _existing_sign_off(person: Person, version: PolicyVersion, period: str) -> SignOff | None:

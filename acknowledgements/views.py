@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from acknowledgements import permissions, selectors, services
-from acknowledgements.forms import PaperSignOffForm, SignForm
-from acknowledgements.models import SignOff
+from acknowledgements import exemptions, permissions, quiz, selectors, services, viewings
+from acknowledgements.forms import ExemptForm, PaperSignOffForm, QuizForm, SignForm
+from acknowledgements.models import Exemption, Obligation, SignOff, SignOffRule
 from acknowledgements.permissions import NO_STAFF_RECORD
 from people import permissions as people_permissions
 from people.models import Person
@@ -52,8 +53,11 @@ def my_sign_offs(request: HttpRequest) -> HttpResponse:
     return render(request, "acknowledgements/my_sign_offs.html", {"person": person, "page": page})
 
 
-@require_http_methods(["GET", "POST"])
-def sign(request: HttpRequest, slug: str) -> HttpResponse:
+CHECK_PASSED = "You answered every question correctly. You can now confirm and sign."
+CHECK_WRONG = "Some answers are not right yet. Re-read the sections named below, then answer again."
+
+
+def _signable(request: HttpRequest, slug: str):
     person = _me(request)
     policy = get_object_or_404(Policy.objects.select_related("current_version"), slug=slug,
                                current_version__isnull=False)
@@ -61,25 +65,82 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     refusal = permissions.sign_refusal(person, version)
     if refusal:
         raise PermissionDenied(refusal)
+    return person, policy, version
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    """The text, the check of understanding (if the version has one), then the
+    tick box. Only a GET records the opening: a POST that never showed anyone
+    the text (a forged one) is refused by record_sign_off."""
+    person, policy, version = _signable(request, slug)
+    if request.method == "GET":
+        viewings.record_viewing(person=person, version=version, ip_address=request.META.get("REMOTE_ADDR"),
+                                user_agent=request.headers.get("User-Agent", ""))
     form = SignForm(request.POST or None, initial={"version": version.pk})
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["version"] != version.pk:
             messages.error(request, services.NOT_CURRENT)
             return redirect("acknowledgements:sign", slug=slug)
-        sign_off, created = services.record_sign_off(
-            person=person, version=version, ip_address=request.META.get("REMOTE_ADDR"),
-            user_agent=request.headers.get("User-Agent", ""), session_began_with=session_began_with(request),
-        )
+        try:
+            sign_off, created = services.record_sign_off(
+                person=person, version=version, ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("User-Agent", ""), session_began_with=session_began_with(request),
+            )
+        except services.SignOffRefused as refusal:
+            form.add_error(None, str(refusal))
+            return _sign_page(request, person, policy, version, form=form)
         if not created:
             messages.info(request, services.ALREADY_SIGNED.format(version=version.label, policy=policy.title))
         return redirect("acknowledgements:receipt", pk=sign_off.pk)
+    return _sign_page(request, person, policy, version, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, slug: str) -> HttpResponse:
+    """Answers to the check of understanding: every attempt is kept; a wrong
+    one shows the sign page again with the sections to re-read."""
+    person, policy, version = _signable(request, slug)
+    sign_url = reverse("acknowledgements:sign", args=[slug])
+    if request.method == "GET" or not quiz.has_check(version):
+        return redirect(sign_url)
+    quiz_form = QuizForm(request.POST, questions=quiz.questions(version))
+    if not quiz_form.is_valid():
+        return _sign_page(request, person, policy, version, quiz_form=quiz_form)
+    attempt = quiz.record_attempt(person=person, version=version, answers=quiz_form.answers())
+    if attempt.passed:
+        messages.success(request, CHECK_PASSED)
+        return redirect(f"{sign_url}#confirm-heading")
+    return _sign_page(request, person, policy, version, quiz_form=quiz_form, attempt=attempt)
+
+
+def _sign_page(request, person, policy, version, *, form=None, quiz_form=None, attempt=None) -> HttpResponse:
+    rendered = render_version_body(version.body, version.content_hash)
+    questions = quiz.questions(version)
+    passed = None
+    if questions:
+        passed = quiz.passed_attempt(person, version, viewings.period_owed(person, version))
+        quiz_form = quiz_form or QuizForm(questions=questions)
+    wrong = [not right for right in attempt.correct] if attempt else [False] * len(questions)
+    items = [
+        {"question": q, "field": quiz_form[f"q{q.number}"], "wrong": wrong[i] if i < len(wrong) else False,
+         "anchor": quiz.section_anchor(q.section, rendered.contents)}
+        for i, q in enumerate(questions)
+    ]
+    rule = SignOffRule.objects.filter(policy=policy).only("require_reaching_end").first()
     return render(request, "acknowledgements/sign.html", {
         "policy": policy,
         "version": version,
-        "form": form,
+        "form": form or SignForm(initial={"version": version.pk}),
         "statement": services.statement_for(version),
-        "rendered": render_version_body(version.body, version.content_hash),
+        "rendered": rendered,
         "obligation": selectors.owed_sign_offs(person).filter(policy=policy).first(),
+        "questions": items,
+        "quiz_form": quiz_form,
+        "quiz_passed": passed,
+        "attempt": attempt,
+        "check_wrong": CHECK_WRONG,
+        "reach_end": bool(rule and rule.require_reaching_end),
     })
 
 
@@ -134,3 +195,52 @@ def record_paper_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("people:detail", pk=person.pk)
     return render(request, PAPER_TEMPLATE, {"person": person, "form": form})
 
+
+
+def _require_exempter(request: HttpRequest, person: Person) -> None:
+    if not people_permissions.is_hr(request.user):
+        raise PermissionDenied(people_permissions.PEOPLE_DENIED)
+    if not permissions.can_exempt(request.user, person):
+        raise PermissionDenied(exemptions.EXEMPT_DENIED)
+
+
+@require_http_methods(["GET", "POST"])
+def exempt(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR exempts a person from one sign-off they owe, with a reason (a GET
+    only shows the form: an email scanner following the link changes nothing)."""
+    obligation = get_object_or_404(Obligation.objects.select_related("person", "policy", "version"), pk=pk)
+    person = obligation.person
+    _require_exempter(request, person)
+    form = ExemptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            exemptions.exempt(obligation=obligation, reason=form.cleaned_data["reason"], by=request.user)
+        except exemptions.ExemptionRefused as refusal:
+            form.add_error(None if str(refusal) == exemptions.NOT_OUTSTANDING else "reason", str(refusal))
+        else:
+            messages.success(request, f"{person.full_name} is exempted from the {obligation.policy.title}.")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "acknowledgements/exempt.html", {"person": person, "obligation": obligation, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def owe_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR undoes an exemption: the person owes that version again, from today."""
+    exemption = get_object_or_404(
+        Exemption.objects.select_related("person", "obligation__policy", "obligation__version", "exempted_by__person"),
+        pk=pk)
+    person = exemption.person
+    _require_exempter(request, person)
+    error = ""
+    if request.method == "POST":
+        try:
+            again = exemptions.owe_again(exemption=exemption, by=request.user)
+        except exemptions.ExemptionRefused as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, f"{person.full_name} owes the {again.policy.title} again, "
+                                      f"due {again.due_on:%-d %b %Y}.")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "acknowledgements/owe_again.html",
+                  {"person": person, "exemption": exemption, "obligation": exemption.obligation, "error": error,
+                   "exempter": exemptions.exempter_name(exemption.exempted_by)})

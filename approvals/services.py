@@ -69,6 +69,7 @@ def start_draft(policy: Policy, *, by: Person, is_major: bool = False) -> Policy
                 status=PolicyVersion.Status.DRAFT, body=normalise_text(current.body) if current else "",
                 author=by.job_title or by.full_name, author_person=by,
                 review_cycle_months=policy.review_cycle_months, audiences=list(policy.audiences),
+                quiz=list(current.quiz) if current else [],
             )
         except IntegrityError as error:  # a second tab started one at the same moment
             raise IllegalTransition(OPEN_DRAFT_EXISTS.format(label="")) from error

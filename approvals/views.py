@@ -14,6 +14,7 @@ from approvals.models import Submission
 from people.selectors import person_for_user
 from policies.models import Committee, Policy, PolicyVersion
 from policies.permissions import can_read_version
+from policies.quiz import with_quiz
 from policies.rendering import render_markdown
 from policies.text import normalise_text
 
@@ -58,7 +59,9 @@ def edit_draft(request: HttpRequest, slug: str) -> HttpResponse:
         "policy": policy, "draft": draft, "form": form,
         "submit_form": SubmitForm(policy=policy, initial={"committee": _usual_committee(policy)}),
         "preview": render_markdown(draft.body),
-        "changes": redline.compare(policy.current_version.body if policy.current_version else "", draft.body),
+        # The quiz is part of what is approved, so the redline shows it too.
+        "changes": redline.compare(with_quiz(policy.current_version.body, policy.current_version.quiz)
+                                   if policy.current_version else "", with_quiz(draft.body, draft.quiz)),
         "last_decision": selectors.last_decision(draft),
     })
 
@@ -98,7 +101,8 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     if not (can_read_version(request.user, old) and can_read_version(request.user, new)):
         raise Http404
     return render(request, "approvals/compare.html", {
-        "policy": policy, "old": old, "new": new, "changes": redline.compare(old.body, new.body),
+        "policy": policy, "old": old, "new": new,
+        "changes": redline.compare(with_quiz(old.body, old.quiz), with_quiz(new.body, new.quiz)),
         "metadata": selectors.metadata_changes(old, new),
     })
 
@@ -131,7 +135,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version, current = submission.version, submission.version.policy.current_version
     return render(request, "approvals/submission.html", {
         "submission": submission, "version": version, "current": current,
-        "changes": redline.compare(current.body if current and current.pk != version.pk else "", version.body)
+        "changes": redline.compare(with_quiz(current.body, current.quiz) if current and current.pk != version.pk
+                                   else "", with_quiz(version.body, version.quiz))
         if current is None or current.pk != version.pk else [],
         "metadata": selectors.metadata_changes(current, version) if current and current.pk != version.pk else [],
         "votes": submission.votes.select_related("person"),

@@ -7,6 +7,10 @@ renders afresh. An approved version's key is stored with it
 (documents.models.VersionPdf) when first worked out, so a download costs the
 version's own query and the file read. Files are written whole and then renamed
 into place, so a half-written PDF is never served.
+
+Every PDF is tagged for accessibility (WeasyPrint's PDF/UA-1 variant): its
+language and title come from the template's <html lang> and <title>, and
+screen readers follow its headings, lists and tables in reading order.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +27,16 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from acknowledgements.certificates import certificates_for
 from documents.models import VersionPdf
 from policies import selectors
 from policies.models import PolicyVersion
 from policies.rendering import render_version_body
 
 # Bump when a template or the stylesheet changes: every cached PDF is then stale.
-TEMPLATE_VERSION = 6  # 6: imported rows say so
+TEMPLATE_VERSION = 7  # 7: tagged (PDF/UA-1), tables with captions and header scopes
+# Tagged PDF for accessibility (structure, language, title): pdfinfo says "Tagged: yes".
+PDF_VARIANT = "pdf/ua-1"
 STYLESHEET = Path(__file__).resolve().parent / "static" / "documents" / "print.css"
 DRAFT_MARK = "DRAFT — not approved"
 PDF_WRITE_FAILED = "The PDF could not be saved ({reason}). Nothing was served; try again when the disk has space."
@@ -59,7 +67,8 @@ def policy_document(version: PolicyVersion) -> PolicyDocument:
     prefix = f"v{version.pk}-"  # anchors stay unique when several policies share one PDF (a pack)
     context = {
         "policy": policy, "version": version, "owner_name": policy.organisation.name, "rows": rows,
-        "rendered": rendered, "body_html": rendered.html.replace(' id="', f' id="{prefix}'), "prefix": prefix,
+        "rendered": rendered, "body_html": _column_headers(rendered.html.replace(' id="', f' id="{prefix}')),
+        "prefix": prefix,
         "related": related, "legislation": legislation, "watermark": watermark, "superseded_on": superseded,
     }
     key_parts = [
@@ -70,6 +79,15 @@ def policy_document(version: PolicyVersion) -> PolicyDocument:
     ]
     key = hashlib.sha256(json.dumps(key_parts, default=str).encode()).hexdigest()
     return PolicyDocument(version=version, context=context, key=key)
+
+
+# A policy's own tables (Markdown) head their columns in <thead>: each header
+# cell says so (scope="col"), so a screen reader reads a cell with its column.
+_HEADER_CELL = re.compile(r"<th(?=[\s>])(?![^>]*\bscope=)")
+
+
+def _column_headers(html: str) -> str:
+    return _HEADER_CELL.sub('<th scope="col"', html)
 
 
 def cache_dir() -> Path:
@@ -125,9 +143,12 @@ def _store_key(version: PolicyVersion, key: str) -> None:
 
 
 def html_to_pdf(html: str) -> bytes:
+    """Every PDF the portal makes comes through here, tagged (PDF_VARIANT)."""
     from weasyprint import CSS, HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[CSS(filename=str(STYLESHEET))], pdf_variant=PDF_VARIANT,
+    )
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -156,12 +177,16 @@ def pack_pdf(person, obligations) -> bytes:
     return html_to_pdf(html)
 
 
-def record_pdf(person, sign_offs) -> bytes:
-    """A person's sign-off record, for HR to file."""
-    html = render_to_string("documents/record.html", {
-        "person": person, "sign_offs": sign_offs, "now": timezone.now(),
+def record_pdf(person) -> bytes:
+    """A person's sign-off record, for HR to file: a summary of every sign-off,
+    then a certificate page for each (acknowledgements.certificates)."""
+    return html_to_pdf(record_html(person))
+
+
+def record_html(person) -> str:
+    return render_to_string("documents/record.html", {
+        "person": person, "certificates": certificates_for(person), "now": timezone.now(),
     })
-    return html_to_pdf(html)
 
 
 def pack_path(person, obligations) -> Path:

@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from acknowledgements.permissions import NO_STAFF_RECORD
-from acknowledgements.selectors import owed_sign_offs, sign_offs_of
+from acknowledgements.selectors import owed_sign_offs
 from documents import permissions, rendering, tasks
 from people.models import Person
 from people.selectors import require_person
@@ -112,5 +112,5 @@ def person_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _record(person: Person) -> HttpResponse:
-    data = rendering.record_pdf(person, list(sign_offs_of(person)))
+    data = rendering.record_pdf(person)
     return _bytes_pdf(data, f"sign-off-record-{person.pk}.pdf")

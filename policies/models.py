@@ -4,6 +4,7 @@ they rest on."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 from django.core.exceptions import ValidationError
@@ -208,6 +209,40 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
+def _canonical_text(value: str) -> str:
+    """A quiz string as content_hash normalises a body: LF line endings, no
+    trailing spaces on any line, nothing blank around it."""
+    return "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").split("\n")).strip()
+
+
+def canonical_quiz(quiz: list) -> str:
+    """The quiz as the hash reads it: JSON with sorted keys and no spacing,
+    every string normalised, so a CRLF or a trailing space typed in a
+    browser is not a different check of understanding."""
+
+    def canonical(value):
+        if isinstance(value, str):
+            return _canonical_text(value)
+        if isinstance(value, list):
+            return [canonical(item) for item in value]
+        if isinstance(value, dict):
+            return {str(key): canonical(item) for key, item in value.items()}
+        return value
+
+    return json.dumps(canonical(quiz or []), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def version_hash(body: str, quiz: list | None) -> str:
+    """The SHA-256 a version keeps and sign-offs pin. Without a quiz it is
+    exactly content_hash(body), so no hash stored before quizzes existed
+    changes; with one, it is SHA-256 over the body's hash and the canonical
+    quiz, so the approved questions are part of what was approved."""
+    body_hash = content_hash(body)
+    if not quiz:
+        return body_hash
+    return hashlib.sha256(f"{body_hash}\n{canonical_quiz(quiz)}".encode()).hexdigest()
+
+
 class PolicyVersionQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """Bulk updates may move the lifecycle on, never rewrite an approved
@@ -242,7 +277,7 @@ class PolicyVersion(models.Model):
     LOCKED_FIELDS = (
         "policy_id", "label", "body", "reason", "author", "approved_on", "approved_text",
         "committee_id", "approved_by_text", "effective_on", "next_review_on", "next_review_text", "is_major",
-        "content_hash", "review_cycle_months", "audiences", "provenance",
+        "content_hash", "review_cycle_months", "audiences", "provenance", "quiz",
     )
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="versions")
@@ -318,7 +353,7 @@ class PolicyVersion(models.Model):
         # kept byte for byte as it was approved.
         if self.status in self.OPEN_STATUSES:
             self.body = normalise_text(self.body)
-        self.content_hash = content_hash(self.body)
+        self.content_hash = version_hash(self.body, self.quiz)
         if self.pk:
             self._refuse_changes_to_locked_version()
         super().save(*args, **kwargs)

@@ -16,6 +16,7 @@ from policies import events
 from policies.importers import ParsedPolicy, ParsedVersion
 from policies.models import Legislation, Policy, PolicyVersion, RelatedPolicyName, version_sort_key
 from policies.models import content_hash as hash_of
+from policies.quiz import normalised_quiz
 
 # Imported rows record what the document claims; the portal did not see the
 # decision, so they never point at a real Committee (the document's words are
@@ -202,7 +203,8 @@ def _import_versions(policy: Policy, parsed: ParsedPolicy, outcome: ImportOutcom
         _create_imported(policy, row, body="", source=parsed.filename, importer=importer)
         outcome.versions_added.append(row.version)
 
-    if current is not None and current.content_hash == hash_of(parsed.body_markdown):
+    # The text alone: a current version's stored hash covers its quiz too.
+    if current is not None and hash_of(current.body) == hash_of(parsed.body_markdown):
         return
     label = _label_for_text(policy, newest, existing, current, outcome)
     if label is None:
@@ -293,6 +295,9 @@ def _create_draft(
         next_review_text=(row.next_review or "")[:100],
         review_cycle_months=parsed.review_cycle_months,
         source_filename=parsed.filename[:255],
+        # The owner's check of understanding carries over to the next version,
+        # to edit with the text (a document brings none of its own).
+        quiz=list(policy.current_version.quiz) if policy.pk and policy.current_version_id else [],
     )
     _attribute(version, importer, IMPORTED_DRAFT_REASON)
     _save(version, importer)
@@ -347,6 +352,32 @@ def publish_version(version: PolicyVersion, *, on: datetime.date | None = None) 
                                    "updated_at"])
         events.version_published.send(sender=PolicyVersion, version=version, previous=previous)
     return version
+
+
+QUIZ_NOT_A_DRAFT = (
+    "Version {label} is {status}: its check of understanding was approved with it and cannot be changed. "
+    "Start a new draft to change the questions."
+)
+
+
+class QuizLocked(Exception):
+    """The version is no longer a draft; str() says why."""
+
+
+def save_quiz(version: PolicyVersion, *, quiz: list[dict], by: User | None = None) -> PolicyVersion:
+    """Replace a draft's check of understanding. Refused (QuizLocked) once the
+    draft has been sent for approval; QuizInvalid names each broken rule."""
+    with transaction.atomic():
+        version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
+        if version.status != PolicyVersion.Status.DRAFT:
+            raise QuizLocked(QUIZ_NOT_A_DRAFT.format(label=version.label,
+                                                     status=version.get_status_display().lower()))
+        version.quiz = normalised_quiz(quiz, body=version.body)
+        version._change_reason = "Check of understanding changed"
+        if by is not None:
+            version._history_user = by
+        version.save()
+        return version
 
 
 def next_minor_label(policy: Policy) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from policies import permissions, selectors
-from policies.forms import LibraryFilterForm
+from policies import events, permissions, quiz, selectors, services
+from policies.forms import LibraryFilterForm, QuizFormSet, QuizQuestionForm
 from policies.models import Policy, PolicyVersion
 from policies.rendering import render_version_body
 
@@ -67,6 +69,43 @@ def public_policy(request: HttpRequest, slug: str) -> HttpResponse:
                            public=True)
 
 
+QUIZ_SAVED = "Check of understanding saved."
+
+
+def draft_quiz(request: HttpRequest, slug: str) -> HttpResponse:
+    """The open draft's check of understanding, written by its owner; read
+    only once the draft is sent for approval."""
+    policy = get_object_or_404(Policy.objects.select_related("organisation"), slug=slug)
+    if not permissions.can_edit_drafts(request.user, policy):
+        raise PermissionDenied(permissions.EDIT_DENIED)
+    draft = policy.versions.filter(status__in=PolicyVersion.OPEN_STATUSES).first()
+    if draft is None or draft.status != PolicyVersion.Status.DRAFT:
+        return render(request, "policies/quiz.html", {"policy": policy, "draft": draft, "formset": None})
+    headings = quiz.section_headings(draft.body)
+    formset = QuizFormSet(request.POST or None, headings=headings, prefix="q",
+                          initial=[QuizQuestionForm.initial_for(item) for item in draft.quiz])
+    if request.method == "POST" and formset.is_valid():
+        kept = formset.kept()
+        try:
+            services.save_quiz(draft, quiz=[item for _, item in kept], by=request.user)
+        except quiz.QuizInvalid as error:
+            for number, message in error.problems:
+                form = kept[number - 1][0] if number else None
+                (form.add_error(None, message) if form is not None else
+                 formset.non_form_errors().append(message))
+        except services.QuizLocked as error:
+            messages.error(request, str(error))
+            return redirect("policies:quiz", slug=slug)
+        else:
+            messages.success(request, QUIZ_SAVED)
+            return redirect("policies:quiz", slug=slug)
+    missing = sorted({item["section"] for item in draft.quiz} - set(headings))
+    return render(request, "policies/quiz.html", {
+        "policy": policy, "draft": draft, "formset": formset, "headings": headings, "missing_sections": missing,
+        "max_questions": quiz.MAX_QUESTIONS,
+    })
+
+
 def _policy_or_404(request: HttpRequest, slug: str) -> Policy:
     policy = get_object_or_404(
         Policy.objects.select_related("organisation", "owner", "current_version__committee", "sign_off_rule"),
@@ -84,6 +123,10 @@ def _render_version(
     if public:  # the website may link only to other published-on-the-website policies
         linked, named = [p for p in linked if p.is_public], []
     editor = not public and permissions.can_edit_drafts(request.user, policy)
+    if version is not None and not public and request.method == "GET":
+        events.version_text_opened.send(sender=PolicyVersion, version=version, user=request.user,
+                                        ip_address=request.META.get("REMOTE_ADDR"),
+                                        user_agent=request.headers.get("User-Agent", ""))
     version_table = selectors.version_table(policy)
     context = {
         "policy": policy,

@@ -20,8 +20,12 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from acknowledgements import chain
+from acknowledgements.exemptions import exempt
 from acknowledgements.models import Obligation, SignOff, SignOffRule
+from acknowledgements.quiz import has_check, questions, record_attempt
 from acknowledgements.services import record_sign_off, sync_obligations
+from acknowledgements.viewings import record_viewing
 from approvals import services as approvals
 from approvals.models import CommitteeMember
 from people.models import Organisation, Person, RoleAssignment, User
@@ -81,6 +85,7 @@ def load_demo(directory: Path = DEMO_DIR, *, today: datetime.date | None = None)
         _load_sign_offs(spec, organisations, people, today, result)
         _load_committee_seats(spec, committees, people)
         _load_drafts(spec, people, committees, result)
+    chain.verify()  # HR's dashboard shows the evidence check from the start, as after a nightly run
     return result
 
 
@@ -226,6 +231,7 @@ def _load_versions(policy, rows, directory, committees, today, result) -> None:
             effective_on=relative_date(row.get("effective_on"), today),
             next_review_on=relative_date(row.get("next_review_on"), today),
             superseded_on=relative_date(following["effective_on"], today) if following else None,
+            quiz=row.get("quiz", []),  # set before approval, so the version's hash covers it
         )
         result.count("versions", True)
         if status == "published":
@@ -263,6 +269,8 @@ def _load_sign_offs(spec: dict, organisations: dict, people: dict[str, Person], 
             continue
         signed_on = min(today, obligation.owed_since + datetime.timedelta(days=_spread(person.email, 12)))
         paper = not person.has_it_account
+        if not paper:
+            _open_and_answer(person, obligation.version)
         record_sign_off(
             person=person, version=obligation.version, signed_on=signed_on,
             method=SignOff.Method.RECORDED_BY_HR if paper else SignOff.Method.BROWSER,
@@ -271,6 +279,45 @@ def _load_sign_offs(spec: dict, organisations: dict, people: dict[str, Person], 
         )
         result.count("sign-offs", True)
     sync_obligations(today=today)  # signed before this year's re-reading date: owed again
+    _load_exemptions(hr, skip, result)
+
+
+# HR's exemptions in the demo (issue 19): the person's record and the outstanding
+# list's "Closed without signing" filter show them, with who, when and why.
+DEMO_EXEMPTION_REASONS = (
+    "On long-term sick leave until the spring term; to sign on return.",
+    "Seconded to the local authority for the autumn term; HR will owe it again on return.",
+)
+
+
+def _load_exemptions(hr: User | None, skip: set[str], result: DemoResult) -> None:
+    if hr is None:
+        return
+    owed = (Obligation.objects.filter(status=Obligation.Status.OUTSTANDING)
+            .exclude(person__email__in=skip | {login.email for login in result.logins})  # their stories stay
+            .order_by("person__email", "pk"))
+    chosen, people = [], set()
+    for obligation in owed.select_related("person"):
+        if obligation.person_id not in people and len(chosen) < len(DEMO_EXEMPTION_REASONS):
+            chosen.append(obligation)
+            people.add(obligation.person_id)
+    for obligation, reason in zip(chosen, DEMO_EXEMPTION_REASONS, strict=False):
+        exempt(obligation=obligation, reason=reason, by=hr)
+        result.count("exemptions", True)
+
+
+def _open_and_answer(person: Person, version: PolicyVersion) -> None:
+    """What a browser sign-off needs first: the text opened a few minutes
+    before, and the check of understanding passed (some at the second try)."""
+    opened = timezone.now() - datetime.timedelta(minutes=3 + _spread(person.email, 20))
+    record_viewing(person=person, version=version, ip_address=None, user_agent="demo data", now=opened)
+    if not has_check(version):
+        return
+    right = [q.answer for q in questions(version)]
+    if _spread(f"{person.email}:check", 4) == 0:
+        wrong = [(right[0] + 1) % max(len(questions(version)[0].options), 1), *right[1:]]
+        record_attempt(person=person, version=version, answers=wrong, now=opened + datetime.timedelta(minutes=1))
+    record_attempt(person=person, version=version, answers=right, now=opened + datetime.timedelta(minutes=2))
 
 
 def _spread(key: str, n: int) -> int:

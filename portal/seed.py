@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from acknowledgements import counts
-from acknowledgements.models import Obligation, SignOff, SignOffRule
+from acknowledgements import chain, counts
+from acknowledgements.models import Obligation, SignOff, SignOffRule, Viewing
 from people.models import Organisation, Person, Role, RoleAssignment, StaffGroup, User
 from policies.models import Category, Policy, PolicyVersion, content_hash
 
@@ -103,12 +103,19 @@ def _seed_staff(offset, count, schools, versions, signed_share, rng, today):
             else:
                 owed.append((person, version, owed_since, due))
     now = timezone.now()
+    opened = now - datetime.timedelta(minutes=5)  # a browser sign-off's text is opened first
+    viewings = Viewing.objects.bulk_create([
+        Viewing(person=p, version=v, content_hash=v.content_hash or content_hash(v.body), viewed_at=opened,
+                user_agent="seed")
+        for p, v, _, _ in signed], batch_size=10000)
+    chain.seal_many(viewings)  # bulk_create skips save(), which seals
     sign_offs = SignOff.objects.bulk_create([
         SignOff(person=p, version=v, content_hash=v.content_hash or content_hash(v.body),
                 statement=f"I confirm that I have read and understood the {v.policy.title}, version {v.label}.",
                 signed_at=now, signed_on=min(today, due - datetime.timedelta(days=2)), method="browser",
-                user_agent="seed")
+                user_agent="seed", viewed_at=opened)
         for p, v, _, due in signed], batch_size=10000)
+    chain.seal_many(sign_offs)  # bulk_create skips save(), which seals
     obligations = [
         Obligation(person=p, policy_id=v.policy_id, version=v, reason="new_version", owed_since=since, due_on=due,
                    status="signed", sign_off=s, closed_on=s.signed_on)

@@ -14,7 +14,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db import transaction
 
-from acknowledgements.models import SignOff
+from acknowledgements.models import SignOff, Viewing
 from approvals.models import CommitteeMember
 from outbox.models import OutboxEmail
 from people.models import Person, RoleAssignment, User
@@ -59,6 +59,7 @@ def anonymise_person(person: Person, *, today: datetime.date, performed_by: User
     RoleAssignment.objects.filter(person=person).delete()
     CommitteeMember.objects.filter(person=person).delete()
     SignOff.objects.filter(person=person).erase_personal_details()
+    Viewing.objects.filter(person=person).erase_personal_details()
     OutboxEmail.objects.filter(recipient=person).update(
         to=placeholder["email"], subject=REMOVED, body_text=REMOVED, body_html="", last_error="",
     )

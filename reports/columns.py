@@ -49,6 +49,13 @@ def _days_overdue(due: datetime.date, today: datetime.date) -> int:
     return max(0, (today - due).days)
 
 
+_CLOSED_REASONS = dict(Obligation.ClosedReason.choices)
+
+
+def _closed_reason(value: str, today: datetime.date) -> str:
+    return _CLOSED_REASONS.get(value, value)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str  # its header in the CSV, the XLSX and the command's output
@@ -69,6 +76,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("owed_since", Kind.DATE, "owed_since", _iso),
     Column("due", Kind.DATE, "due_on", _iso),
     Column("days_overdue", Kind.NUMBER, "due_on", _days_overdue),
+    # Why a row of the "Closed without signing" list ended unsigned; empty on an outstanding row.
+    Column("closed_because", Kind.TEXT, "closed_reason", _closed_reason),
 )
 HEADER: list[str] = [column.name for column in COLUMNS]
 
@@ -87,7 +96,7 @@ PAGE_COLUMNS: tuple[PageColumn, ...] = (
     PageColumn("Staff group", ("staff_group",), "group"),
     PageColumn("Policy", ("policy", "version", "period"), "policy"),
     PageColumn("Owed since", ("owed_since",), "owed_since"),
-    PageColumn("Due", ("due", "days_overdue"), "due", latest_first="Sort by due date, latest first"),
+    PageColumn("Due", ("due", "days_overdue", "closed_because"), "due", latest_first="Sort by due date, latest first"),
 )
 
 _SOURCES = tuple(dict.fromkeys(column.source for column in COLUMNS))

@@ -178,12 +178,18 @@ def _days_overdue(source: str, today: datetime.date):
     return Greatest(Value(0), _DaysSince(Value(today, output_field=DateField()), F(source)))
 
 
+def _closed_reason(source: str, today: datetime.date):
+    return Case(*[When(**{source: value}, then=Value(label)) for value, label in Obligation.ClosedReason.choices],
+                default=F(source), output_field=CharField())
+
+
 _SQL_FORMS = {
     columns._as_is: _text,
     columns._iso: _iso_date,
     columns._staff_group: _staff_group,
     columns._period: _period,
     columns._days_overdue: _days_overdue,
+    columns._closed_reason: _closed_reason,
 }
 
 # portal.spreadsheets.safe_cell in SQL: text that would start a formula (=, +,

@@ -11,6 +11,7 @@ class OutstandingForm(forms.Form):
                               choices=[("", "All staff groups"), *StaffGroup.choices])
     overdue = forms.BooleanField(label="Overdue only", required=False)
     new_starters = forms.BooleanField(label="New starters only", required=False)
+    closed = forms.BooleanField(label="Closed without signing", required=False)
     started_from = forms.DateField(label="Started from", required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
     started_to = forms.DateField(label="Started to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -30,5 +31,5 @@ class OutstandingForm(forms.Form):
         return OutstandingFilters(
             school=data["school"], policy=data["policy"], group=data["group"], overdue=data["overdue"],
             new_starters=data["new_starters"], started_from=data["started_from"], started_to=data["started_to"],
-            sort=data["sort"] or "due", descending=data["desc"],
+            sort=data["sort"] or "due", descending=data["desc"], closed=data["closed"],
         )

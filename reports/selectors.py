@@ -40,6 +40,7 @@ class OutstandingFilters:
     started_to: datetime.date | None = None
     sort: str = "due"
     descending: bool = False
+    closed: bool = False  # the obligations closed without signing (with why), not the outstanding ones
 
 
 # A list limited to this many schools (or to one school or one policy) is
@@ -50,16 +51,21 @@ FEW_SCHOOLS = 3
 
 def outstanding(school_ids: list[int], filters: OutstandingFilters, *, today: datetime.date | None = None
                 ) -> QuerySet[Obligation]:
-    """One row per outstanding obligation per school of the person, within scope."""
+    """One row per outstanding obligation per school of the person, within
+    scope; with filters.closed, per obligation closed without signing instead
+    (leavers' too: leaving is one of the reasons)."""
     today = today or timezone.localdate()
-    rows = Obligation.objects.filter(
-        status=Obligation.Status.OUTSTANDING, person__schools__in=school_ids,
-    ).filter(in_post_condition(today, via="person"))
+    if filters.closed:
+        rows = Obligation.objects.filter(status=Obligation.Status.WITHDRAWN, person__schools__in=school_ids)
+    else:
+        rows = Obligation.objects.filter(
+            status=Obligation.Status.OUTSTANDING, person__schools__in=school_ids,
+        ).filter(in_post_condition(today, via="person"))
     if filters.policy:
         rows = rows.filter(policy__slug=filters.policy)
     if filters.group:
         rows = rows.filter(person__staff_group=filters.group)
-    if filters.overdue:
+    if filters.overdue and not filters.closed:
         rows = rows.filter(due_on__lt=today)
     if filters.new_starters:
         rows = rows.filter(reason=Obligation.Reason.NEW_STARTER)
@@ -89,6 +95,7 @@ def outstanding(school_ids: list[int], filters: OutstandingFilters, *, today: da
 PAGE_FIELDS = (
     "person_id", "policy_id", "version_id", "period", "reason", "owed_since", "due_on",
     "person__email", "person__staff_group", "policy__title", "version__label", "version__major", "version__minor",
+    "status", "closed_reason", "closed_on",
 )
 
 
@@ -125,7 +132,7 @@ def outstanding_total(school_ids: list[int], filters: OutstandingFilters, *, tod
     starters and start dates are not kept, or the counts are not yet rolled to
     today): the caller counts the rows themselves."""
     today = today or timezone.localdate()
-    if filters.new_starters or filters.started_from or filters.started_to:
+    if filters.new_starters or filters.started_from or filters.started_to or filters.closed:
         return None
     if CountsState.objects.order_by("pk").values_list("overdue_on", flat=True).first() != today:
         return None

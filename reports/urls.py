@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("outstanding/", views.outstanding, name="outstanding"),
+    path("understanding/", views.understanding_report, name="understanding"),
     path("outstanding.<str:fmt>", views.outstanding_export, name="export"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("exports/<int:pk>/progress/", views.export_progress, name="export_progress"),

@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from acknowledgements import chain
 from people.models import Organisation
 from policies.models import Policy
-from reports import export_jobs, exports, permissions, selectors
+from reports import export_jobs, exports, permissions, selectors, understanding
 from reports.columns import PAGE_COLUMNS
 from reports.forms import OutstandingForm
 from reports.models import ExportJob
@@ -31,7 +32,16 @@ def _scope(request: HttpRequest) -> list[int]:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     data, computed_at = selectors.dashboard(_scope(request))
-    return render(request, "reports/dashboard.html", {**data, "computed_at": computed_at})
+    evidence = chain.last_check()  # the nightly verify_evidence's result
+    return render(request, "reports/dashboard.html", {**data, "computed_at": computed_at, "evidence": evidence,
+                                                      "evidence_line": chain.dashboard_line(evidence)})
+
+
+@require_GET
+def understanding_report(request: HttpRequest) -> HttpResponse:
+    """First-time pass rates of the checks of understanding, by question."""
+    return render(request, "reports/understanding.html",
+                  {"versions": understanding.first_time_pass_rates(_scope(request))})
 
 
 def _form(request: HttpRequest, school_ids: list[int]) -> OutstandingForm:

@@ -126,3 +126,26 @@ def sign_off_rule(policy: Policy, groups=("teaching", "support", "leadership"), 
     rule = SignOffRule.objects.create(policy=policy, staff_groups=list(groups), **days)
     sync_obligations(policy=policy)
     return rule
+
+
+def view(person: Person, version: PolicyVersion, **kwargs):
+    """The person opens the version's text, as the sign page records it
+    (signing in the browser needs it first)."""
+    from acknowledgements.viewings import record_viewing
+
+    return record_viewing(person=person, version=version, ip_address=kwargs.pop("ip_address", None),
+                          user_agent=kwargs.pop("user_agent", "test browser"), **kwargs)
+
+
+def view_and_sign(*, person: Person, version: PolicyVersion, **kwargs):
+    """A browser sign-off as the sign page makes it: the text opened first
+    (and its check of understanding, if any, answered rightly), then
+    acknowledgements.services.record_sign_off."""
+    from acknowledgements import quiz
+    from acknowledgements.services import record_sign_off
+
+    if kwargs.get("method", "browser") == "browser":
+        view(person, version)
+        if quiz.has_check(version) and version.status == PolicyVersion.Status.PUBLISHED:
+            quiz.record_attempt(person=person, version=version, answers=[q.answer for q in quiz.questions(version)])
+    return record_sign_off(person=person, version=version, **kwargs)

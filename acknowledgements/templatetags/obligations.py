@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from acknowledgements import rules
+from acknowledgements import exemptions, rules
 from acknowledgements.models import Obligation
 
 register = template.Library()
@@ -18,3 +18,8 @@ def reason_label(obligation: Obligation) -> str:
 @register.filter
 def period_label(period: str) -> str:
     return rules.period_label(period)
+
+
+@register.filter
+def closed_because(obligation: Obligation) -> str:
+    return exemptions.closed_because(obligation)

@@ -108,6 +108,29 @@ def verify(credentials: dict, results: list[dict]) -> list[str]:
                .count())
     if doubled:
         problems.append(f"{doubled} (person, version, period) have more than one sign-off")
+    problems += chain_problems(people.values())
+    return problems
+
+
+def chain_problems(people) -> list[str]:
+    """Issue 19: the evidence chain still verifies intact after the load (no
+    fork, no gap: the head row's lock held), and each signer's sign-off is
+    sealed exactly once."""
+    from django.db.models import Count
+
+    from acknowledgements import chain
+    from acknowledgements.models import EvidenceLink, SignOff
+
+    problems = []
+    checked = chain.verify()
+    if not checked.intact:
+        problems.append(f"evidence chain: {checked.last_line}")
+    ids = list(SignOff.objects.filter(person__in=list(people)).values_list("pk", flat=True))
+    sealed = (EvidenceLink.objects.filter(kind=EvidenceLink.Kind.SIGN_OFF, record_id__in=ids)
+              .values("record_id").annotate(n=Count("pk")))
+    once = {row["record_id"] for row in sealed if row["n"] == 1}
+    if len(once) != len(ids):
+        problems.append(f"evidence chain: {len(ids) - len(once)} of {len(ids)} sign-offs not sealed exactly once")
     return problems
 
 
@@ -148,7 +171,8 @@ def main() -> int:
     if problems:
         print(f"verify: FAILED ({len(problems)} problems)")
         return 1
-    print("verify: ok: one sign-off per staff member, none missing, none doubled, their obligations closed"
+    print("verify: ok: one sign-off per staff member, none missing, none doubled, their obligations closed, "
+          "the evidence chain intact"
           + ("; no failures, sign-off p95 within 2x the trivial view's" if args.stats else ""))
     return 0
 

@@ -47,7 +47,14 @@ def day(value: datetime.date) -> str:
     return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"
 
 
+CLOSED_CELL = "Was due {due} · closed {closed}: {why}"
+
+
 def _due(obligation: Obligation, today: datetime.date) -> SafeString | str:
+    if obligation.status == Obligation.Status.WITHDRAWN:  # the "Closed without signing" list
+        return CLOSED_CELL.format(due=day(obligation.due_on),
+                                  closed=day(obligation.closed_on) if obligation.closed_on else "",
+                                  why=obligation.get_closed_reason_display() or "no longer owed")
     if obligation.due_on >= today:
         return day(obligation.due_on)
     return format_html('<span class="badge badge--overdue">{} · {} overdue</span>', day(obligation.due_on),
@@ -69,9 +76,11 @@ def _row(obligation: Obligation, today: datetime.date) -> SafeString:
 
 
 @register.simple_tag
-def outstanding_rows(obligations: Iterable[Obligation], today: datetime.date, columns: int) -> SafeString:
+def outstanding_rows(obligations: Iterable[Obligation], today: datetime.date, columns: int,
+                     closed: bool = False) -> SafeString:
     """The outstanding list's table rows (the cells of reports.columns.PAGE_COLUMNS), or a row saying none match."""
     rows = [_row(obligation, today) for obligation in obligations]
     if not rows:
-        return format_html('<tr><td colspan="{}">Nobody owes a sign-off that matches.</td></tr>', columns)
+        empty = "No sign-off closed without signing matches." if closed else "Nobody owes a sign-off that matches."
+        return format_html('<tr><td colspan="{}">{}</td></tr>', columns, empty)
     return SafeString("\n".join(rows))

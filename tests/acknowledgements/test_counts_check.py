@@ -13,9 +13,8 @@ from django.db import connection
 
 from acknowledgements import counts
 from acknowledgements.models import CountsState, PersonSignOffCount, SignOffCount
-from acknowledgements.services import record_sign_off
 from portal.daily import run_daily
-from tests.factories import published_policy, sign_off_rule
+from tests.factories import published_policy, sign_off_rule, view_and_sign
 
 TODAY = datetime.date(2026, 11, 25)
 NAMED = ("North Primary / Email Policy 1.0 / Teaching: kept 4 signed, 0 outstanding, 0 overdue, "
@@ -32,7 +31,7 @@ def signed(world):
     """Sam (teaching, North Primary) has signed the Email Policy; the others owe it."""
     policy = published_policy(organisation=world.trust, title="Email Policy")
     sign_off_rule(policy)
-    record_sign_off(person=world.staff, version=policy.current_version)
+    view_and_sign(person=world.staff, version=policy.current_version)
     assert counts.check_counts().disagreements == 0
     return policy
 

@@ -12,10 +12,9 @@ from django.db import connection
 
 from acknowledgements import counts
 from acknowledgements.models import Obligation, SignOffCount
-from acknowledgements.services import record_sign_off
 from people.models import Person
 from tests.conftest import is_postgres
-from tests.factories import PersonFactory, published_policy, sign_off_rule
+from tests.factories import PersonFactory, published_policy, sign_off_rule, view_and_sign
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 TODAY = datetime.date(2026, 11, 25)
@@ -57,7 +56,7 @@ def test_counts_agree_after_sign_offs_school_moves_and_a_roll_at_once(world):
     version = policy.current_version
 
     def sign(person: Person):
-        return lambda: record_sign_off(person=Person.objects.get(pk=person.pk), version=version)
+        return lambda: view_and_sign(person=Person.objects.get(pk=person.pk), version=version)
 
     def move(person: Person):
         return lambda: Person.objects.get(pk=person.pk).schools.set([world.south, world.north][:1 + person.pk % 2])

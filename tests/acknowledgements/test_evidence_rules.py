@@ -87,8 +87,10 @@ def test_staff_may_sign_a_policy_published_to_their_group_without_a_rule(world, 
     policy = published_policy(title="Staff Handbook", organisation=world.north)
     policy.audiences = ["teaching"]
     policy.save()
-    signed_in(world.staff).post(reverse("acknowledgements:sign", args=[policy.slug]),
-                                {"version": policy.current_version.pk, "confirm": "on"})
+    client = signed_in(world.staff)
+    client.get(reverse("acknowledgements:sign", args=[policy.slug]))  # opens the text
+    client.post(reverse("acknowledgements:sign", args=[policy.slug]),
+                {"version": policy.current_version.pk, "confirm": "on"})
     assert SignOff.objects.filter(person=world.staff).count() == 1
 
 
@@ -105,6 +107,8 @@ def test_a_leaver_with_a_live_session_cannot_sign(world, signed_in, email_policy
 
 def test_a_new_colleague_covered_by_the_rule_may_sign(world, signed_in, email_policy):
     colleague = PersonFactory(schools=[world.north])  # joined after the obligations were worked out
-    signed_in(colleague).post(reverse("acknowledgements:sign", args=[email_policy.slug]),
-                              {"version": email_policy.current_version.pk, "confirm": "on"})
+    client = signed_in(colleague)
+    client.get(reverse("acknowledgements:sign", args=[email_policy.slug]))  # opens the text
+    client.post(reverse("acknowledgements:sign", args=[email_policy.slug]),
+                {"version": email_policy.current_version.pk, "confirm": "on"})
     assert SignOff.objects.filter(person=colleague).exists()

@@ -15,7 +15,7 @@ from people.models import Person, StaffGroup, in_post_condition
 from people.staff_import import import_staff_csv
 from policies.services import publish_version
 from privacy.retention import anonymise_person
-from tests.factories import PersonFactory, VersionFactory, published_policy, sign_off_rule
+from tests.factories import PersonFactory, VersionFactory, published_policy, sign_off_rule, view
 
 TODAY = datetime.date(2026, 11, 25)
 
@@ -118,6 +118,7 @@ def test_kept_counts_equal_a_recount_after_every_way_obligations_change(
 
     # signed in the browser, then on paper by the school's HR
     client.force_login(world.staff.user)
+    client.get(f"/my/sign/{conduct.slug}/")  # opens the text
     response = client.post(f"/my/sign/{conduct.slug}/", {"version": conduct.current_version.pk, "confirm": "on"})
     assert response.status_code in (200, 302)
     assert Obligation.objects.get(person=world.staff, policy=conduct).status == Obligation.Status.SIGNED
@@ -251,6 +252,7 @@ def test_a_sign_off_costs_the_same_queries_however_large_the_trust(world, django
     sync_obligations(policy=policy)
 
     def queries_to_sign(person: Person) -> int:
+        view(person, policy.current_version)  # the sign page opened first
         with django_assert_max_num_queries(30) as captured:
             record_sign_off(person=person, version=policy.current_version)
         return len(captured.captured_queries)

@@ -5,10 +5,10 @@ import datetime
 import pytest
 
 from acknowledgements.models import Obligation
-from acknowledgements.services import record_sign_off, sync_obligations
+from acknowledgements.services import sync_obligations
 from people.models import StaffGroup
 from policies.services import publish_version
-from tests.factories import PersonFactory, VersionFactory, published_policy, sign_off_rule
+from tests.factories import PersonFactory, VersionFactory, published_policy, sign_off_rule, view_and_sign
 
 TODAY = datetime.date(2026, 11, 25)
 
@@ -76,7 +76,7 @@ def test_a_schools_policy_is_owed_only_by_that_schools_staff(world):
 def test_publishing_a_major_version_makes_signers_owe_it_again(world):
     policy = published_policy(organisation=world.trust)
     sign_off_rule(policy)
-    record_sign_off(person=world.staff, version=policy.current_version)
+    view_and_sign(person=world.staff, version=policy.current_version)
     assert outstanding(world.staff) == []
     new_version(policy, "2.0")
     assert outstanding(world.staff) == ["2.0"]
@@ -86,7 +86,7 @@ def test_publishing_a_major_version_makes_signers_owe_it_again(world):
 def test_publishing_a_minor_version_asks_no_new_signature(world):
     policy = published_policy(organisation=world.trust)
     sign_off_rule(policy)
-    record_sign_off(person=world.staff, version=policy.current_version)
+    view_and_sign(person=world.staff, version=policy.current_version)
     new_version(policy, "1.1", major=False)
     assert outstanding(world.staff) == []
 
@@ -103,7 +103,7 @@ def test_a_minor_version_moves_an_unsigned_obligation_to_the_new_text(world):
 def test_yearly_rule_asks_again_each_year(world):
     policy = published_policy(organisation=world.trust)
     sign_off_rule(policy, annual_from=datetime.date(2025, 9, 1), annual_days=30)
-    record_sign_off(person=world.staff, version=policy.current_version, signed_on=datetime.date(2026, 3, 1))
+    view_and_sign(person=world.staff, version=policy.current_version, signed_on=datetime.date(2026, 3, 1))
     sync_obligations()
     obligation = Obligation.objects.get(person=world.staff, status="outstanding")
     assert (obligation.reason, obligation.period, obligation.due_on) == ("annual", "2026", datetime.date(2026, 10, 1))
@@ -112,7 +112,7 @@ def test_yearly_rule_asks_again_each_year(world):
 def test_signing_this_year_satisfies_the_yearly_rule(world):
     policy = published_policy(organisation=world.trust)
     sign_off_rule(policy, annual_from=datetime.date(2025, 9, 1))
-    record_sign_off(person=world.staff, version=policy.current_version, signed_on=datetime.date(2026, 9, 10))
+    view_and_sign(person=world.staff, version=policy.current_version, signed_on=datetime.date(2026, 9, 10))
     sync_obligations()
     assert outstanding(world.staff) == []
 

@@ -9,11 +9,11 @@ import pytest
 from acknowledgements import counts
 from acknowledgements.models import Obligation, SignOff, SignOffRule
 from acknowledgements.owed import owed_from_scratch
-from acknowledgements.services import record_sign_off, sync_obligations
+from acknowledgements.services import sync_obligations
 from people.models import StaffGroup
 from policies.services import publish_version
 from portal.demo import load_demo
-from tests.factories import PersonFactory, VersionFactory, published_policy, sign_off_rule
+from tests.factories import PersonFactory, VersionFactory, published_policy, sign_off_rule, view_and_sign
 
 TODAY = datetime.date(2026, 11, 25)
 
@@ -53,7 +53,7 @@ def test_a_small_trust_agrees_with_the_rules_as_people_and_versions_come_and_go(
     school_only = published_policy(organisation=world.north)
     sign_off_rule(school_only, groups=["teaching"], new_starter_days=7)
     assert_agrees(TODAY)
-    record_sign_off(person=world.staff, version=yearly.current_version, signed_on=TODAY)
+    view_and_sign(person=world.staff, version=yearly.current_version, signed_on=TODAY)
     starter = PersonFactory(schools=[world.north], start_date=day(40))
     world.school_hr.leave_date = day(20)
     world.school_hr.save()
@@ -65,7 +65,7 @@ def test_a_small_trust_agrees_with_the_rules_as_people_and_versions_come_and_go(
     major = VersionFactory(policy=yearly, label="2.0", is_major=True, effective_on=day(60))
     publish_version(major, on=major.effective_on)
     assert_agrees(day(60))
-    record_sign_off(person=starter, version=major, signed_on=day(61))
+    view_and_sign(person=starter, version=major, signed_on=day(61))
     assert_agrees(day(61))
     assert_agrees(day(281))  # the next 1 September: a yearly period opens
     assert (starter.pk, major.pk, "2027") in outstanding()

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from acknowledgements.rules import period_label
-from acknowledgements.services import record_sign_off, sync_obligations
-from tests.factories import published_policy, sign_off_rule
+from acknowledgements.services import sync_obligations
+from tests.factories import published_policy, sign_off_rule, view_and_sign
 from tests.reports.exporting import prepared_export
 
 LAST_YEAR, THIS_YEAR = "2025–26", "2026–27"
@@ -30,9 +30,9 @@ def yearly(world):
     policy = published_policy(title="Safeguarding Policy", organisation=world.trust)
     sign_off_rule(policy, annual_from=datetime.date(2024, 9, 1), annual_days=30)
     version = policy.current_version
-    record_sign_off(person=world.staff, version=version, signed_on=datetime.date(2025, 3, 1))
+    view_and_sign(person=world.staff, version=version, signed_on=datetime.date(2025, 3, 1))
     sync_obligations(today=datetime.date(2025, 9, 10))
-    last_year, _ = record_sign_off(person=world.staff, version=version, signed_on=datetime.date(2025, 9, 15))
+    last_year, _ = view_and_sign(person=world.staff, version=version, signed_on=datetime.date(2025, 9, 15))
     sync_obligations(today=datetime.date(2026, 9, 10))
     return last_year
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from acknowledgements.models import SignOff
-from acknowledgements.services import record_sign_off
-from tests.factories import published_policy, sign_off_rule
+from tests.factories import published_policy, sign_off_rule, view_and_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +13,6 @@ pytestmark = pytest.mark.django_db
 def test_a_user_agent_with_a_nul_byte_is_recorded_without_it(world):
     policy = published_policy(organisation=world.trust)
     sign_off_rule(policy)
-    record_sign_off(person=world.staff, version=policy.current_version, user_agent="Mozilla/5.0\x00 (evil)\x07")
+    view_and_sign(person=world.staff, version=policy.current_version, user_agent="Mozilla/5.0\x00 (evil)\x07")
 
     assert SignOff.objects.get(person=world.staff).user_agent == "Mozilla/5.0 (evil)"

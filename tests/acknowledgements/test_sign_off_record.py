@@ -4,16 +4,16 @@ import pytest
 from django.db import connection
 
 from acknowledgements.models import SIGN_OFF_IS_EVIDENCE, Obligation, SignOff, SignOffEvidenceError
-from acknowledgements.services import NOT_CURRENT, record_sign_off
+from acknowledgements.services import NOT_CURRENT
 from policies.services import publish_version
-from tests.factories import VersionFactory, published_policy, sign_off_rule
+from tests.factories import VersionFactory, published_policy, sign_off_rule, view_and_sign
 
 
 @pytest.fixture
 def sign_off(world):
     policy = published_policy(title="Email Policy")
     sign_off_rule(policy)
-    record, _ = record_sign_off(person=world.staff, version=policy.current_version, ip_address="203.0.113.9",
+    record, _ = view_and_sign(person=world.staff, version=policy.current_version, ip_address="203.0.113.9",
                                 user_agent="Mozilla/5.0 (iPhone)")
     return record
 
@@ -34,7 +34,7 @@ def test_signing_closes_the_obligation(sign_off):
 
 
 def test_signing_twice_makes_one_record(sign_off):
-    again, created = record_sign_off(person=sign_off.person, version=sign_off.version)
+    again, created = view_and_sign(person=sign_off.person, version=sign_off.version)
     assert not created
     assert again.pk == sign_off.pk
     assert SignOff.objects.count() == 1
@@ -74,7 +74,7 @@ def test_only_the_published_version_can_be_signed(world):
     publish_version(VersionFactory(policy=policy, label="2.0", body="## 1. New"))
     old.refresh_from_db()
     with pytest.raises(ValueError, match=NOT_CURRENT):
-        record_sign_off(person=world.staff, version=old)
+        view_and_sign(person=world.staff, version=old)
 
 
 def test_the_admin_cannot_change_or_delete_a_sign_off(sign_off, client):
@@ -91,7 +91,7 @@ def test_two_tabs_signing_at_the_same_moment_make_one_record(sign_off, monkeypat
     # The second tab checked before the first tab's record existed; the
     # database's unique constraint decides, and the second tab gets the first's.
     monkeypatch.setattr("acknowledgements.services._existing_sign_off", lambda *args: None)
-    again, created = record_sign_off(person=sign_off.person, version=sign_off.version)
+    again, created = view_and_sign(person=sign_off.person, version=sign_off.version)
     assert not created
     assert again.pk == sign_off.pk
     assert SignOff.objects.count() == 1

@@ -7,11 +7,11 @@ import pytest
 from django.core import mail
 
 from acknowledgements.models import Obligation
-from acknowledgements.services import record_sign_off
 from approvals import services
 from approvals.models import Decision, Submission
 from policies.models import ImmutableVersionError, PolicyVersion
 from tests.approvals.conftest import BODY
+from tests.factories import view_and_sign
 
 
 def draft_of(policy, owner, *, major=False, body=None, reason="Periodic review"):
@@ -178,7 +178,7 @@ def test_an_approved_version_cannot_be_changed(world, email_policy, igg):
 
 
 def test_publishing_a_major_version_makes_signers_owe_it_and_a_minor_does_not(world, email_policy, igg):
-    record_sign_off(person=world.staff, version=email_policy.current_version)
+    view_and_sign(person=world.staff, version=email_policy.current_version)
 
     def approve(draft):
         submission = services.submit_draft(draft, committee=igg, by=world.owner.user)

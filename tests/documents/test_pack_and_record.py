@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from acknowledgements.services import record_sign_off
 from documents import tasks
-from tests.factories import PersonFactory, published_policy, sign_off_rule
+from tests.factories import PersonFactory, published_policy, sign_off_rule, view_and_sign
 
 
 @pytest.fixture
@@ -54,7 +53,7 @@ def test_the_sign_off_record_lists_versions_hashes_and_methods(world, signed_in,
     from policies.models import Policy
 
     version = Policy.objects.get(title="Email Policy").current_version
-    sign_off, _ = record_sign_off(person=world.staff, version=version)
+    sign_off, _ = view_and_sign(person=world.staff, version=version)
     response = signed_in(world.staff).get(reverse("documents:my_record"))
     text = " ".join("".join(page.extract_text() for page in pdf_text(response.content).pages).split())
     assert "Sign-off record: Sam Staff" in text

@@ -8,9 +8,9 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from acknowledgements.services import record_sign_off, sync_obligations
+from acknowledgements.services import sync_obligations
 from tests.e2e.conftest import sign_in
-from tests.factories import published_policy, sign_off_rule
+from tests.factories import published_policy, sign_off_rule, view_and_sign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,9 +19,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def yearly(world):
     policy = published_policy(title="Safeguarding Policy", organisation=world.trust)
     sign_off_rule(policy, annual_from=datetime.date(2024, 9, 1), annual_days=30)
-    record_sign_off(person=world.staff, version=policy.current_version, signed_on=datetime.date(2025, 3, 1))
+    view_and_sign(person=world.staff, version=policy.current_version, signed_on=datetime.date(2025, 3, 1))
     sync_obligations(today=datetime.date(2025, 9, 10))
-    record_sign_off(person=world.staff, version=policy.current_version, signed_on=datetime.date(2025, 9, 15))
+    view_and_sign(person=world.staff, version=policy.current_version, signed_on=datetime.date(2025, 9, 15))
     sync_obligations(today=datetime.date(2026, 9, 10))
 
 

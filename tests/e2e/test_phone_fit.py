@@ -34,12 +34,15 @@ GOVERNANCE_LEAD = "governance@oakfield.example"  # sees every policy, draft and 
 # page made window.innerWidth 557), so the page is measured against the screen.
 OVERFLOW = "document.scrollingElement.scrollWidth - Math.min(window.innerWidth, screen.width)"
 # What a tap at the centre of the tick box lands on: the box or its own label.
+# The tick box or, before a check of understanding is passed (no tick box
+# yet), the check's first answer.
 TAP_TARGET = """() => {
-  const box = document.getElementById('id_confirm');
+  const box = document.getElementById('id_confirm') || document.querySelector('fieldset.quiz-question input');
   box.scrollIntoView({block: 'center'});
   const r = box.getBoundingClientRect();
   const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-  return hit === box || (hit !== null && hit.closest('label[for="id_confirm"]') !== null);
+  const label = box.id === 'id_confirm' ? document.querySelector('label[for="id_confirm"]') : box.closest('label');
+  return hit === box || (hit !== null && label !== null && label.contains(hit));
 }"""
 
 

@@ -7,9 +7,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from acknowledgements.services import record_sign_off
 from tests.e2e.conftest import sign_in
-from tests.factories import published_policy, sign_off_rule
+from tests.factories import published_policy, sign_off_rule, view_and_sign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def signed_policy(world):
     policy = published_policy(title="Email Policy")
     sign_off_rule(policy)
-    record_sign_off(person=world.staff, version=policy.current_version)
+    view_and_sign(person=world.staff, version=policy.current_version)
     return policy
 
 

@@ -136,6 +136,7 @@ def test_a_sign_off_made_after_an_emailed_link_says_so(
     sign_off_rule(policy)
     ask_for_link(client, "staff@school.example", django_capture_on_commit_callbacks)
     press_continue(client, link_from(mail.outbox[0]))
+    client.get(reverse("acknowledgements:sign", args=[policy.slug]))  # opens the text
     response = client.post(reverse("acknowledgements:sign", args=[policy.slug]),
                            {"version": policy.current_version.pk, "confirm": "on"}, follow=True)
     assert SignOff.objects.get().session_began_with == "link"
@@ -148,6 +149,7 @@ def test_a_sign_off_made_after_a_password_sign_in_says_so(world, client):
     policy = published_policy(title="Email Policy")
     sign_off_rule(policy)
     client.post(reverse("login"), {"username": "staff@school.example", "password": world.password})
+    client.get(reverse("acknowledgements:sign", args=[policy.slug]))  # opens the text
     client.post(reverse("acknowledgements:sign", args=[policy.slug]),
                 {"version": policy.current_version.pk, "confirm": "on"})
     sign_off = SignOff.objects.get()

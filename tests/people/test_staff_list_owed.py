@@ -7,8 +7,8 @@ import re
 from django.urls import reverse
 
 from acknowledgements.models import Obligation
-from acknowledgements.services import record_sign_off, sync_obligations
-from tests.factories import PersonFactory, published_policy, sign_off_rule
+from acknowledgements.services import sync_obligations
+from tests.factories import PersonFactory, published_policy, sign_off_rule, view_and_sign
 from tests.kept_counts import fill_kept_counts
 
 TODAY = datetime.date.today()
@@ -31,7 +31,7 @@ def test_each_person_shows_what_they_owe_and_how_much_is_overdue(world, signed_i
     signer = PersonFactory(first_name="Sig", last_name="Ner", schools=[world.north])
     sync_obligations()
     for obligation in Obligation.objects.filter(person=signer):
-        record_sign_off(person=signer, version=obligation.version)
+        view_and_sign(person=signer, version=obligation.version)
     PersonFactory(first_name="Nob", last_name="Ody", schools=[world.north], staff_group="trustee")
     fill_kept_counts()
     page = signed_in(world.school_hr).get(reverse("people:list")).content.decode()

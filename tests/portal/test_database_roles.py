@@ -19,11 +19,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from acknowledgements.models import SIGN_OFF_IS_EVIDENCE, SignOff
-from acknowledgements.services import record_sign_off
 from people.models import Person
 from portal.database_roles import APP_ROLE_IS_OWNER, APP_ROLE_IS_SUPERUSER
 from tests.conftest import is_postgres
-from tests.factories import PersonFactory, published_policy, sign_off_rule
+from tests.factories import PersonFactory, published_policy, sign_off_rule, view_and_sign
 
 ROOT = Path(__file__).resolve().parents[2]
 OWNER, APP = "pp_test_owner", "pp_test_app"
@@ -57,7 +56,7 @@ def roles(world, monkeypatch):
 
     policy = published_policy(title="Email Policy", organisation=world.trust)
     sign_off_rule(policy)
-    signed, _ = record_sign_off(person=world.staff, version=policy.current_version, ip_address="203.0.113.9",
+    signed, _ = view_and_sign(person=world.staff, version=policy.current_version, ip_address="203.0.113.9",
                                 user_agent="Firefox")
     return SimpleNamespace(signed=signed, version=policy.current_version, world=world)
 
@@ -132,7 +131,7 @@ def test_retention_still_erases_an_anonymised_leavers_details_as_the_app_role(ro
 
 def test_erasing_is_refused_for_someone_not_anonymised_even_beside_a_leaver(roles):
     leaver = PersonFactory(schools=[roles.world.north], anonymised_on=datetime.date(2026, 1, 1))
-    record_sign_off(person=leaver, version=roles.version, ip_address="198.51.100.1", user_agent="Edge")
+    view_and_sign(person=leaver, version=roles.version, ip_address="198.51.100.1", user_agent="Edge")
     with pytest.raises(psycopg.Error, match="evidence"):
         as_role(APP, "UPDATE acknowledgements_signoff SET ip_address = NULL, user_agent = ''")
     as_role(APP, "UPDATE acknowledgements_signoff SET ip_address = NULL, user_agent = '' WHERE person_id = %s",

@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 
 from acknowledgements.models import SignOff
-from acknowledgements.services import record_sign_off
 from outbox.models import OutboxEmail
 from outbox.services import queue_email
 from people.models import Person, Role
@@ -15,7 +14,7 @@ from privacy.models import PrivacyEvent
 from privacy.retention import anonymise_due_leavers, anonymise_person
 from privacy.tasks import anonymise_leavers
 from tests.conftest import is_postgres
-from tests.factories import RoleFactory, published_policy, sign_off_rule
+from tests.factories import RoleFactory, published_policy, sign_off_rule, view_and_sign
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 25)
@@ -27,7 +26,7 @@ def leaver(world, settings):
     policy = published_policy(title="Email Policy", organisation=world.trust)
     sign_off_rule(policy)
     person = world.staff
-    record_sign_off(person=person, version=policy.current_version, ip_address="192.0.2.7", user_agent="Firefox")
+    view_and_sign(person=person, version=policy.current_version, ip_address="192.0.2.7", user_agent="Firefox")
     queue_email(recipient=person, subject="Please sign, Sam", body_text="Dear Sam Staff")
     RoleFactory(person=person, role=Role.HR, organisation=world.north)
     person.staff_id = "N0042"

@@ -6,10 +6,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from acknowledgements.services import record_sign_off
 from outbox.services import queue_email
 from privacy.models import PrivacyEvent
-from tests.factories import published_policy, sign_off_rule
+from tests.factories import published_policy, sign_off_rule, view_and_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def held(world):
     policy = published_policy(title="Email Policy", organisation=world.trust)
     sign_off_rule(policy)
-    sign_off, _ = record_sign_off(person=world.staff, version=policy.current_version,
+    sign_off, _ = view_and_sign(person=world.staff, version=policy.current_version,
                                   ip_address="192.0.2.7", user_agent="Firefox on a phone")
     queue_email(recipient=world.staff, subject="Please sign the Email Policy", body_text="Dear Sam")
     return policy

@@ -19,7 +19,9 @@ def broker_down(monkeypatch):
 def test_signing_works_with_the_broker_down(world, signed_in, broker_down):
     policy = published_policy(title="Email Policy")
     sign_off_rule(policy)
-    response = signed_in(world.staff).post(
+    client = signed_in(world.staff)
+    client.get(reverse("acknowledgements:sign", args=[policy.slug]))  # opens the text
+    response = client.post(
         reverse("acknowledgements:sign", args=[policy.slug]), {"version": policy.current_version.pk, "confirm": "on"}
     )
     assert response.status_code == 302

@@ -6,13 +6,12 @@ import json
 
 from django.core import mail
 
-from acknowledgements.services import record_sign_off
 from outbox.models import OutboxEmail
 from outbox.services import NOT_SENT, deliver_email, deliver_pending
 from reminders.models import Reminder
 from reminders.rendering import HAS_LEFT, NOTHING_OWED, REVIEWS_DONE
 from reminders.services import send_reminders
-from tests.factories import published_policy, sign_off_rule
+from tests.factories import published_policy, sign_off_rule, view_and_sign
 from tests.kept_counts import fill_kept_counts
 
 TODAY = datetime.date(2026, 11, 25)
@@ -43,7 +42,7 @@ def test_the_run_queues_a_template_and_ids_not_a_body(world):
 def test_a_sign_off_made_before_delivery_is_left_out(world):
     email_policy, data_policy = two_policies_owed()
     send_reminders(today=TODAY)
-    record_sign_off(person=world.staff, version=email_policy.current_version)
+    view_and_sign(person=world.staff, version=email_policy.current_version)
     deliver_pending()
     (sent,) = [m for m in mail.outbox if m.to == ["staff@school.example"]]
     assert "Data Protection Policy" in sent.body and "Email Policy" not in sent.body
@@ -57,7 +56,7 @@ def test_an_email_with_nothing_left_to_say_is_not_sent_and_says_why(world):
     email_policy, data_policy = two_policies_owed()
     send_reminders(today=TODAY)
     for policy in (email_policy, data_policy):
-        record_sign_off(person=world.staff, version=policy.current_version)
+        view_and_sign(person=world.staff, version=policy.current_version)
     deliver_pending()
     assert [m for m in mail.outbox if m.to == ["staff@school.example"]] == []
     email = queued_to("staff@school.example")
@@ -79,7 +78,7 @@ def test_a_retry_after_a_failed_send_says_what_is_true_then(world, monkeypatch):
         patched.setattr("django.core.mail.EmailMultiAlternatives.send", down)
         assert deliver_email(email.pk, now=NOW) == "pending"
     assert "Email Policy" in OutboxEmail.objects.get(pk=email.pk).body_text
-    record_sign_off(person=world.staff, version=email_policy.current_version)
+    view_and_sign(person=world.staff, version=email_policy.current_version)
     assert deliver_email(email.pk, now=NOW + datetime.timedelta(minutes=3)) == "sent"
     assert "Email Policy" not in mail.outbox[0].body
 

@@ -7,13 +7,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from acknowledgements.services import record_sign_off
 from outbox.models import OutboxEmail
 from outbox.services import deliver_email, deliver_pending
 from people.models import Role
 from reminders.models import Reminder
 from reminders.services import send_reminders
-from tests.factories import PersonFactory, RoleFactory, published_policy, sign_off_rule
+from tests.factories import PersonFactory, RoleFactory, published_policy, sign_off_rule, view_and_sign
 from tests.kept_counts import fill_kept_counts
 
 TODAY = datetime.date(2026, 11, 25)
@@ -101,7 +100,7 @@ def test_sign_off_reminders_repeat_at_intervals_until_signed(world):
     for day in range(0, 14):
         run(today=days(day))
     assert len(subjects_to("starter@school.example")) == 2  # when owed, then a week later
-    record_sign_off(person=starter, version=policy.current_version)
+    view_and_sign(person=starter, version=policy.current_version)
     for day in range(14, 30):
         run(today=days(day))
     assert len(subjects_to("starter@school.example")) == 2

@@ -10,11 +10,10 @@ from django.apps import apps
 from django.core import mail
 
 from acknowledgements.models import Obligation
-from acknowledgements.services import record_sign_off
 from outbox.services import deliver_email
 from reminders.models import Reminder
 from reminders.services import send_reminders
-from tests.factories import PersonFactory, published_policy, sign_off_rule
+from tests.factories import PersonFactory, published_policy, sign_off_rule, view_and_sign
 
 OWED = datetime.date(2026, 11, 2)
 migration = importlib.import_module("reminders.migrations.0006_next_reminder_from_sent_stages")
@@ -59,7 +58,7 @@ def test_signed_obligations_are_left_alone(world):
     owed_since(OWED)
     owes = Obligation.objects.get(person=world.staff)
     sent_by_the_old_scheme(owes, 0)
-    record_sign_off(person=world.staff, version=policy.current_version)
+    view_and_sign(person=world.staff, version=policy.current_version)
     migration.carry_stage_keys_over(apps, None)
     assert Obligation.objects.get(pk=owes.pk).next_reminder_on is None
 

@@ -8,12 +8,12 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from acknowledgements.models import Obligation
-from acknowledgements.services import record_sign_off, sync_obligations
+from acknowledgements.services import sync_obligations
 from people.models import StaffGroup, in_post_condition
 from policies.services import publish_version
 from reports import compliance_days, selectors
 from reports.models import ComplianceDay
-from tests.factories import PersonFactory, VersionFactory, published_policy, sign_off_rule
+from tests.factories import PersonFactory, VersionFactory, published_policy, sign_off_rule, view_and_sign
 from tests.kept_counts import fill_kept_counts
 
 TODAY = datetime.date.today()
@@ -65,12 +65,12 @@ def kept_as_it_happened(world):
     PersonFactory(first_name="Nia", last_name="New", schools=[world.south], start_date=TODAY - 2 * DAY)
     lead = PersonFactory(first_name="Lou", last_name="Lead", staff_group=StaffGroup.LEADERSHIP, schools=[world.south])
     sync_obligations()
-    record_sign_off(person=ann, version=email.current_version)
-    record_sign_off(person=lead, version=email.current_version)
-    record_sign_off(person=both, version=safeguarding.current_version)
+    view_and_sign(person=ann, version=email.current_version)
+    view_and_sign(person=lead, version=email.current_version)
+    view_and_sign(person=both, version=safeguarding.current_version)
     publish_version(VersionFactory(policy=email, label="2.0", body="## 1. A new major version"))
     email.refresh_from_db()
-    record_sign_off(person=ann, version=email.current_version)
+    view_and_sign(person=ann, version=email.current_version)
     publish_version(VersionFactory(policy=safeguarding, label="1.1", is_major=False, body="## 1. Minor edit"))
     sync_obligations()
     return world

@@ -12,11 +12,11 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 
 from acknowledgements.models import Obligation
-from acknowledgements.services import record_sign_off, sync_obligations
+from acknowledgements.services import sync_obligations
 from people.models import StaffGroup, in_post_condition
 from reports import selectors
 from reports.selectors import SORTS, OutstandingFilters
-from tests.factories import PersonFactory, published_policy, sign_off_rule
+from tests.factories import PersonFactory, published_policy, sign_off_rule, view_and_sign
 from tests.kept_counts import fill_kept_counts
 
 TODAY = datetime.date.today()
@@ -67,7 +67,7 @@ def crowded_trust(world):
     PersonFactory(first_name="Lee", last_name="Left", schools=[world.north], leave_date=TODAY)
     PersonFactory(first_name="Tia", last_name="Trust", schools=[world.trust], staff_group=StaffGroup.SUPPORT)
     sync_obligations()
-    record_sign_off(person=both, version=email.current_version)
+    view_and_sign(person=both, version=email.current_version)
     fill_kept_counts()
     return world
 

@@ -45,7 +45,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from openpyxl import load_workbook
 from sesame.utils import get_query_string, get_token
 
-from acknowledgements.services import record_sign_off
+from acknowledgements.exemptions import exempt
+from acknowledgements.models import Obligation
 from approvals import services as approval_services
 from approvals.models import CommitteeMember
 from documents import rendering, tasks
@@ -66,6 +67,7 @@ from tests.factories import (
     VersionFactory,
     published_policy,
     sign_off_rule,
+    view_and_sign,
 )
 
 # --------------------------------------------------------------------------- roles and outcomes
@@ -252,6 +254,9 @@ MATRIX: list[Case] = [
                          "minute_reference": "IGG/1", "comment": ""}),
     *both("approvals:draft", expect(DRAFTERS), variant="trust", kwargs=lambda w: {"slug": w.it.slug}),
     *both("approvals:draft", expect({"governance"}), variant="north", kwargs=lambda w: {"slug": w.north.slug}),
+    # A draft's check of understanding: written by whoever drafts the policy (read only once sent).
+    *both("policies:quiz", expect(DRAFTERS), variant="trust", kwargs=lambda w: {"slug": w.it.slug}),
+    *both("policies:quiz", expect({"governance"}), variant="north", kwargs=lambda w: {"slug": w.north.slug}),
     Case("approvals:start_draft", expect(DRAFTERS), variant="trust", method="POST",
          kwargs=lambda w: {"slug": w.it.slug}),
     Case("approvals:start_draft", expect({"governance"}), variant="north", method="POST",
@@ -277,6 +282,11 @@ MATRIX: list[Case] = [
     # make a permanent sign-off of it, even staff at North (a forged POST included).
     *both("acknowledgements:sign", expect(()), variant="owed-by-nobody", kwargs=lambda w: {"slug": w.north.slug},
           data=lambda w: {"version": w.north.current_version_id, "confirm": "on"}),
+    # Answering a version's check of understanding: whoever may sign it, nobody else.
+    *both("acknowledgements:check", expect(WITH_STAFF_RECORD - {"committee_member"}),
+          kwargs=lambda w: {"slug": w.it.slug}),
+    *both("acknowledgements:check", expect(()), variant="owed-by-nobody", kwargs=lambda w: {"slug": w.north.slug},
+          data=lambda w: {"q1": "0"}),
     *[Case(name, expect({"staff_north", "school_hr_north", "trust_hr", "superuser"}, otherwise=NOT_FOUND),
            variant="north-record", kwargs=lambda w: {"pk": w.north_sign_off.pk})
       for name in ("acknowledgements:receipt", "acknowledgements:receipt_download")],
@@ -286,6 +296,7 @@ MATRIX: list[Case] = [
     # ---- HR reports and their exports: HR only, each for its own schools (see test_report_scope)
     Case("reports:dashboard", expect(HR)),
     Case("reports:outstanding", expect(HR)),
+    Case("reports:understanding", expect(HR)),
     Case("reports:export", expect(HR), variant="csv", kwargs=lambda w: {"fmt": "csv"}),
     Case("reports:export", expect(HR), variant="xlsx", kwargs=lambda w: {"fmt": "xlsx"}),
     # An export the worker prepared: only the HR user who asked for it (others are told it does not exist).
@@ -301,6 +312,13 @@ MATRIX: list[Case] = [
     Case("people:detail", expect(HR), variant="north-record", kwargs=north_record),
     Case("people:detail", expect({"trust_hr", "superuser"}), variant="south-record", kwargs=south_record),
     *both("acknowledgements:record_paper", expect(HR), variant="north-record", kwargs=north_record),
+    # Exempting someone from a sign-off, and owing it again: HR of the person's school (a forged POST included).
+    *both("acknowledgements:exempt", expect(HR), variant="north-record",
+          kwargs=lambda w: {"pk": w.north_obligation.pk}, data=lambda w: {"reason": "On long-term sick leave"}),
+    *both("acknowledgements:exempt", expect({"trust_hr", "superuser"}), variant="south-record",
+          kwargs=lambda w: {"pk": w.south_obligation.pk}, data=lambda w: {"reason": "On long-term sick leave"}),
+    *both("acknowledgements:owe_again", expect(HR), variant="north-record",
+          kwargs=lambda w: {"pk": w.north_exemption.pk}),
     *both("acknowledgements:record_paper", expect({"trust_hr", "superuser"}), variant="south-record",
           kwargs=south_record),
     Case("people:send_link", expect(HR), variant="north-record", method="POST", kwargs=north_record),
@@ -456,8 +474,13 @@ def build_world() -> SimpleNamespace:
     # The trust's IT policy: published 1.0 that everyone must sign, and 1.1 before the Trust Board.
     w.it = published_policy(title="IT Policy", slug="it-policy", organisation=w.trust, owner=w.owner)
     sign_off_rule(w.it)
-    w.north_sign_off, _ = record_sign_off(person=w.staff_north, version=w.it.current_version)
-    w.south_sign_off, _ = record_sign_off(person=w.staff_south, version=w.it.current_version)
+    w.north_sign_off, _ = view_and_sign(person=w.staff_north, version=w.it.current_version)
+    w.south_sign_off, _ = view_and_sign(person=w.staff_south, version=w.it.current_version)
+    # What Nora and Seth owe of it (HR may exempt them), and North's head exempted (HR may owe it again).
+    w.north_obligation = Obligation.objects.get(person=w.north_owing, policy=w.it)
+    w.south_obligation = Obligation.objects.get(person=w.south_owing, policy=w.it)
+    w.north_exemption = exempt(obligation=Obligation.objects.get(person=north_head, policy=w.it),
+                               reason="Seconded to the local authority", by=w.trust_hr.user)
     draft = approval_services.start_draft(w.it, by=w.owner)
     approval_services.save_draft(draft, body=draft.body + "\n1.2 Lock your screen.", reason="Annual review",
                                  is_major=False, review_cycle_months=24, audiences=[])

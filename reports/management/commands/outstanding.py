@@ -16,13 +16,16 @@ class Command(BaseCommand):
         parser.add_argument("--school", help="School slug.")
         parser.add_argument("--policy", help="Policy slug.")
         parser.add_argument("--overdue", action="store_true", help="Only what is past its due date.")
+        parser.add_argument("--closed", action="store_true",
+                            help="What was closed without signing instead, with why (closed_because).")
         parser.add_argument("--format", choices=["csv", "xlsx"], required=True)
         parser.add_argument("--output", help="File to write (default: standard output; required for xlsx).")
 
-    def handle(self, *args, school, policy, overdue, format, output, **options) -> None:  # noqa: A002
+    def handle(self, *args, school, policy, overdue, format, output, closed=False, **options) -> None:  # noqa: A002
         if school and not Organisation.objects.filter(slug=school).exists():
             raise CommandError(f"No school with the slug {school!r}.")
-        filters = selectors.OutstandingFilters(school=school or "", policy=policy or "", overdue=overdue)
+        filters = selectors.OutstandingFilters(school=school or "", policy=policy or "", overdue=overdue,
+                                              closed=closed)
         school_ids = list(Organisation.objects.values_list("pk", flat=True))
         rows = as_rows(selectors.outstanding(school_ids, filters))
         if format == "xlsx":

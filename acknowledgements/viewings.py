@@ -1,0 +1,85 @@
+"""Viewed before signed: the first time a person opens the exact text of a
+version they owe is evidence (acknowledgements.models.Viewing), and signing
+that obligation in the browser needs it first."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from acknowledgements.models import Obligation, Viewing
+from people.models import Person
+from policies.models import PolicyVersion
+
+
+def period_owed(person: Person, version: PolicyVersion) -> str:
+    """The period of the person's outstanding obligation for this exact
+    version ("" when they owe it without one, or do not owe it): a yearly
+    re-reading is opened, answered and signed afresh each year."""
+    obligation = (
+        Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
+        .values_list("period", flat=True).first()
+    )
+    return obligation or ""
+
+
+def owes_exactly(person: Person, version: PolicyVersion) -> bool:
+    """Whether the person has an outstanding obligation for this very version."""
+    return Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING).exists()
+
+
+def viewing_for(person: Person, version: PolicyVersion, period: str) -> Viewing | None:
+    return Viewing.objects.filter(person=person, version=version, period=period).first()
+
+
+def record_viewing(
+    *, person: Person, version: PolicyVersion, ip_address: str | None, user_agent: str,
+    now: datetime.datetime | None = None,
+) -> Viewing:
+    """Record the first opening of the version's text for the period the
+    person owes it in. Idempotent: a later opening (or a double request racing
+    this one) returns the first, unchanged."""
+    period = period_owed(person, version)
+    first = viewing_for(person, version, period)
+    if first is not None:
+        return first
+    try:
+        with transaction.atomic():
+            return Viewing.objects.create(
+                person=person, version=version, period=period, content_hash=version.content_hash,
+                viewed_at=now or timezone.now(), ip_address=ip_address or None,
+                user_agent=_printable(user_agent)[:500],
+            )
+    except IntegrityError:  # the other request recorded it first
+        return Viewing.objects.get(person=person, version=version, period=period)
+
+
+def _printable(header: str) -> str:
+    """A browser's own words, as evidence, without control characters (a NUL
+    PostgreSQL cannot store), as a sign-off keeps them."""
+    return "".join(c for c in header if c.isprintable())
+
+
+def opened_and_signed(sign_off) -> str:
+    """The sign-off's times in plain words, UK time: "Opened 09:12, signed
+    09:20" (with the dates when they differ); "Signed on paper, 3 May 2026"
+    for a paper form; older browser sign-offs (before viewings were kept)
+    say only when they were signed."""
+    if sign_off.method != "browser":
+        return f"Signed on paper, {sign_off.signed_on:%-d %B %Y}"
+    signed = timezone.localtime(sign_off.signed_at)
+    if sign_off.viewed_at is None:
+        return f"Signed {signed:%-d %B %Y, %H:%M}"
+    opened = timezone.localtime(sign_off.viewed_at)
+    if opened.date() == signed.date():
+        return f"Opened {opened:%H:%M}, signed {signed:%H:%M}"
+    return f"Opened {opened:%-d %B %Y, %H:%M}, signed {signed:%-d %B %Y, %H:%M}"
+
+
+def check_result(sign_off) -> str:
+    """"Check of understanding: passed on attempt 2", or "" without one."""
+    if not sign_off.quiz_attempts:
+        return ""
+    return f"Check of understanding: passed on attempt {sign_off.quiz_attempts}"
