@@ -4,8 +4,6 @@ linear, the file is capped, and the writes are set-based."""
 
 from __future__ import annotations
 
-import time
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -31,12 +29,11 @@ def test_trust_hr_uploading_a_header_too_wide_is_told_so(world, signed_in):
     assert not Person.objects.filter(email="ann@school.example").exists()
 
 
-def test_a_200000_column_header_is_refused_at_once(world):
+def test_a_200000_column_header_is_refused_at_once(world, django_assert_num_queries):
     data = (HEADER + ",x" * 200_000 + "\n").encode()
-    started = time.perf_counter()
-    result = import_staff_csv(data)
+    with django_assert_num_queries(0):  # refused from the header alone, before a row or the database is read
+        result = import_staff_csv(data)
     assert result.errors == [TOO_MANY_COLUMNS]
-    assert time.perf_counter() - started < 5
 
 
 def test_a_file_of_more_rows_than_the_cap_is_refused(world):
