@@ -73,6 +73,9 @@ class ExemptForm(forms.Form):
 
     reason = forms.CharField(
         label="Why need they not sign it?", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Kept with the exemption and shown on their record, the outstanding list and the CSV "
-                  "(at most 1,000 characters).",
+        # The reason is sealed evidence that retention cannot erase, so it
+        # must not become a store of health or other special-category data.
+        help_text="Kept for good with the exemption and shown on their record (the outstanding list and the CSV say "
+                  "“Exempted by HR”). Write the reason in general terms, such as “long-term absence”, never a "
+                  "diagnosis or other health details. At most 1,000 characters.",
     )
