@@ -3,14 +3,13 @@ chain: the head row's lock serialises them (PostgreSQL, where requests really
 run side by side), positions stay contiguous and the chain verifies intact.
 The first writers of a chain that has no head yet race to make it safely."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from acknowledgements import chain
 from acknowledgements.models import ChainHead, EvidenceLink, SignOff
 from people.models import Person
+from tests.concurrency import side_by_side
 from tests.conftest import is_postgres
 from tests.factories import PersonFactory, published_policy, sign_off_rule, view_and_sign
 
@@ -22,25 +21,6 @@ def _postgres_only():
     if not is_postgres():
         pytest.skip("SQLite lets one writer in at a time; the locks are PostgreSQL's")
 
-
-def side_by_side(*jobs) -> None:
-    start, errors = threading.Barrier(len(jobs)), []
-
-    def run(job) -> None:
-        try:
-            start.wait()
-            job()
-        except Exception as error:  # noqa: BLE001  (reported below, with the others)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
 
 
 def test_two_schools_signing_at_once_make_one_unforked_chain(world):

@@ -5,14 +5,13 @@ interleave between reading "before" and adding the difference (PostgreSQL,
 where requests really run side by side)."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 
 from acknowledgements import counts
 from acknowledgements.models import Obligation, SignOffCount
 from people.models import Person
+from tests.concurrency import side_by_side
 from tests.conftest import is_postgres
 from tests.factories import PersonFactory, published_policy, sign_off_rule, view_and_sign
 
@@ -25,26 +24,6 @@ def _postgres_only():
     if not is_postgres():
         pytest.skip("SQLite lets one writer in at a time; the locks are PostgreSQL's")
 
-
-def side_by_side(*jobs) -> None:
-    """Run each job in its own thread and database connection, all starting together."""
-    start, errors = threading.Barrier(len(jobs)), []
-
-    def run(job) -> None:
-        try:
-            start.wait()
-            job()
-        except Exception as error:  # noqa: BLE001  (reported below, with the others)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
 
 
 def test_counts_agree_after_sign_offs_school_moves_and_a_roll_at_once(world):
