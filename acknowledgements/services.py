@@ -17,7 +17,7 @@ from acknowledgements import chain, counts, rules
 from acknowledgements.models import Exemption, Obligation, SignOff, SignOffRule
 from acknowledgements.quiz import has_check, passed_attempt
 from acknowledgements.selectors import paper_versions_for
-from acknowledgements.viewings import viewing_for
+from acknowledgements.viewings import browser_words, viewing_for
 from people.models import Organisation, Person, User
 from people.selectors import has_left
 from policies.models import Policy, PolicyVersion
@@ -363,7 +363,7 @@ def _record(
                 person=person, version=version, content_hash=version.content_hash,
                 statement=statement_for(version), period=period, signed_at=now,
                 signed_on=signed_on or timezone.localdate(now), method=method, recorded_by=recorded_by,
-                note=note, ip_address=ip_address, user_agent=_printable(user_agent)[:500],
+                note=note, ip_address=ip_address, user_agent=browser_words(user_agent),
                 session_began_with=session_began_with, **evidence,
             )
             Obligation.objects.filter(
@@ -401,9 +401,3 @@ def set_sign_off_rule(
     rule, _ = SignOffRule.objects.update_or_create(policy=policy, defaults={"staff_groups": staff_groups, **days})
     rule.schools.set(schools or [])  # the receivers resync the policy once this commits
     return rule
-
-
-def _printable(header: str) -> str:
-    """A browser's own words, as evidence: control characters (a NUL, which
-    PostgreSQL cannot store) are dropped rather than failing the sign-off."""
-    return "".join(c for c in header if c.isprintable())

@@ -50,16 +50,17 @@ def record_viewing(
             return Viewing.objects.create(
                 person=person, version=version, period=period, content_hash=version.content_hash,
                 viewed_at=now or timezone.now(), ip_address=ip_address or None,
-                user_agent=_printable(user_agent)[:500],
+                user_agent=browser_words(user_agent),
             )
     except IntegrityError:  # the other request recorded it first
         return Viewing.objects.get(person=person, version=version, period=period)
 
 
-def _printable(header: str) -> str:
-    """A browser's own words, as evidence, without control characters (a NUL
-    PostgreSQL cannot store), as a sign-off keeps them."""
-    return "".join(c for c in header if c.isprintable())
+def browser_words(header: str) -> str:
+    """A browser's own words, as a sign-off or viewing keeps them as evidence:
+    control characters (a NUL, which PostgreSQL cannot store) are dropped
+    rather than failing the write, and at most 500 characters are kept."""
+    return "".join(c for c in header if c.isprintable())[:500]
 
 
 def opened_and_signed(sign_off) -> str:
