@@ -7,8 +7,9 @@ from django.conf import settings
 from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
+from adoptions.models import Adoption
 from people.models import Organisation, Person
-from policies.models import Policy, PolicyVersion
+from policies.models import Policy, PolicyVersion, VersionVariant
 
 
 class SignOffRule(models.Model):
@@ -31,6 +32,11 @@ class SignOffRule(models.Model):
         help_text="Everyone signs again each year from this date (e.g. 1 September for safeguarding).",
     )
     annual_days = models.PositiveSmallIntegerField(default=30)
+    variant_groups = models.JSONField(
+        default=dict, blank=True,
+        help_text="Staff group code -> variant key, e.g. {\"volunteer\": \"annex-a\"}. Groups not named owe "
+        "the full text; a key the current version lacks means the full text too.",
+    )
     require_reaching_end = models.BooleanField(
         default=False,
         help_text="The person scrolls to the end of the text before the tick box can be ticked.",
@@ -115,6 +121,16 @@ class SignOff(models.Model):
     quiz_answers = models.JSONField(
         null=True, blank=True, help_text="The passing answers: the option index chosen for each question.",
     )
+    # What exactly was signed, when it was not the version's full text: a
+    # variant for the signer's audience (content_hash is then the variant's),
+    # and/or the school's adopted copy (local_hash pins its local parts).
+    variant = models.ForeignKey(
+        VersionVariant, null=True, blank=True, on_delete=models.PROTECT, related_name="sign_offs", db_index=False,
+    )
+    adoption = models.ForeignKey(
+        Adoption, null=True, blank=True, on_delete=models.PROTECT, related_name="sign_offs", db_index=False,
+    )
+    local_hash = models.CharField("SHA-256 of the school's local parts signed", max_length=64, blank=True)
 
     objects = SignOffQuerySet.as_manager()
 
@@ -123,6 +139,11 @@ class SignOff(models.Model):
         constraints = [
             # A double click, a resubmitted form or two tabs make one record.
             models.UniqueConstraint(fields=["person", "version", "period"], name="one_sign_off_per_version"),
+        ]
+        indexes = [
+            models.Index(fields=["variant"], condition=models.Q(variant__isnull=False), name="sign_off_variant_idx"),
+            models.Index(fields=["adoption"], condition=models.Q(adoption__isnull=False),
+                         name="sign_off_adoption_idx"),
         ]
 
     def __str__(self) -> str:
@@ -207,6 +228,11 @@ class Obligation(models.Model):
     # When the next reminder about this is due; empty means "from owed_since".
     # Kept so a reminder run finds what is due by an index, not by Python.
     next_reminder_on = models.DateField(null=True, blank=True)
+    # The variant of the version this person owes (the rule maps their staff
+    # group to it); empty: the full text.
+    variant = models.ForeignKey(
+        VersionVariant, null=True, blank=True, on_delete=models.PROTECT, related_name="obligations", db_index=False,
+    )
 
     objects = ObligationQuerySet.as_manager()
 
@@ -224,6 +250,10 @@ class Obligation(models.Model):
             models.Index(fields=["policy", "status"]),
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["status", "next_reminder_on"]),
+            # Partial: most obligations owe the full text, and a partial index
+            # gains no entry when the reminder run rewrites those rows.
+            models.Index(fields=["variant"], condition=models.Q(variant__isnull=False),
+                         name="obligation_variant_idx"),
         ]
 
     def __str__(self) -> str:
@@ -354,6 +384,9 @@ class Viewing(AppendOnly):
     version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="viewings")
     period = models.CharField(max_length=10, blank=True)
     content_hash = models.CharField("SHA-256 of the text opened", max_length=64)
+    variant = models.ForeignKey(
+        VersionVariant, null=True, blank=True, on_delete=models.PROTECT, related_name="viewings", db_index=False,
+    )
     viewed_at = models.DateTimeField(help_text="UTC.")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
@@ -364,6 +397,9 @@ class Viewing(AppendOnly):
         ordering = ["-viewed_at"]
         constraints = [
             models.UniqueConstraint(fields=["person", "version", "period"], name="one_viewing_per_version"),
+        ]
+        indexes = [
+            models.Index(fields=["variant"], condition=models.Q(variant__isnull=False), name="viewing_variant_idx"),
         ]
 
     def __str__(self) -> str:

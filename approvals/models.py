@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from adoptions.models import Adoption
 from people.models import Person
 from policies.models import Committee, PolicyVersion
 
@@ -44,6 +45,11 @@ class Submission(models.Model):
         REJECTED = "rejected", "Rejected"
 
     version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="submissions")
+    # Set when a school's local committee is asked to adopt a trust version
+    # (with its local parts); `version` is then the trust version adopted.
+    adoption = models.ForeignKey(
+        Adoption, null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
+    )
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="submissions")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(auto_now_add=True)
@@ -58,8 +64,12 @@ class Submission(models.Model):
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["version"], condition=models.Q(status="awaiting"), name="one_open_submission_per_version"
-            )
+                fields=["version"], condition=models.Q(status="awaiting", adoption__isnull=True),
+                name="one_open_submission_per_version",
+            ),
+            models.UniqueConstraint(
+                fields=["adoption"], condition=models.Q(status="awaiting"), name="one_open_submission_per_adoption"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,11 +80,19 @@ class Vote(models.Model):
     """One member's decision in the portal, or the clerk's record of the
     meeting's decision."""
 
+    class Method(models.TextChoices):
+        PORTAL = "portal", "Signed in to the portal"
+        LINK = "link", "Emailed single-use link"
+        CLERK = "clerk", "Recorded by the clerk"
+
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="votes")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=20, choices=Decision.choices)
     comment = models.TextField(blank=True)
     recorded_for_meeting = models.BooleanField(default=False)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.PORTAL)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,3 +101,25 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_decision_display()}"
+
+
+class VoteLink(models.Model):
+    """A single-use, expiring link emailed to one committee member so they can
+    decide a submission without a password. Only the token's SHA-256 is
+    stored. It dies on use, on expiry, when the submission is decided, or
+    when the member leaves the committee."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="vote_links")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    vote = models.OneToOneField(Vote, null=True, blank=True, on_delete=models.PROTECT, related_name="link")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["submission", "person"])]
+
+    def __str__(self) -> str:
+        return f"Vote link for {self.person} on {self.submission}"

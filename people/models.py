@@ -57,7 +57,20 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
+    class SchoolType(models.TextChoices):
+        """The kinds of setting the DfE's list of statutory policies distinguishes."""
+
+        MAINTAINED = "maintained", "Maintained school"
+        ACADEMY = "academy", "Academy"
+        NURSERY = "nursery", "Maintained nursery school"
+        SPECIAL = "special", "Special school or academy"
+        ALL_THROUGH = "all_through", "All-through school"
+
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    school_type = models.CharField(
+        max_length=20, choices=SchoolType.choices, blank=True, default=SchoolType.ACADEMY,
+        help_text="For schools: which statutory policies apply. Empty for the trust itself.",
+    )
     trust = models.ForeignKey(
         "self",
         null=True,

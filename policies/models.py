@@ -54,6 +54,22 @@ class Committee(models.Model):
         QUORUM = "quorum", "Members approve in the portal until a quorum is reached"
         CLERK = "clerk", "The clerk records the meeting's decision"
 
+    class Threshold(models.TextChoices):
+        """How many approvals decide, when members decide in the portal."""
+
+        ONE = "one", "Any one member"
+        M_OF_N = "m_of_n", "A number of members (the quorum)"
+        ALL = "all", "Every member"
+
+    class Body(models.TextChoices):
+        """What kind of body it is: the statutory checklist asks who must approve."""
+
+        TRUST_BOARD = "trust_board", "Trust board"
+        TRUST_COMMITTEE = "trust_committee", "Committee of the trust board"
+        LOCAL_GOVERNING_BODY = "local_governing_body", "Local governing body"
+        HEADTEACHER = "headteacher", "Headteacher or senior leaders"
+        OTHER = "other", "Other"
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="committees")
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=30, blank=True, help_text="As printed in version tables, e.g. IGG.")
@@ -61,6 +77,14 @@ class Committee(models.Model):
     decision_mode = models.CharField(max_length=10, choices=DecisionMode.choices, default=DecisionMode.QUORUM)
     quorum = models.PositiveSmallIntegerField(
         default=2, help_text="Approvals needed when members decide in the portal."
+    )
+    threshold = models.CharField(
+        max_length=10, choices=Threshold.choices, default=Threshold.M_OF_N,
+        help_text="When members decide in the portal: one member, the quorum, or every member.",
+    )
+    body = models.CharField(
+        "kind of body", max_length=30, choices=Body.choices, default=Body.OTHER,
+        help_text="The statutory checklist checks that a policy was approved by the right kind of body.",
     )
     allows_single_approver = models.BooleanField(
         "allow a single approver",
@@ -241,6 +265,34 @@ def version_hash(body: str, quiz: list | None) -> str:
     if not quiz:
         return body_hash
     return hashlib.sha256(f"{body_hash}\n{canonical_quiz(quiz)}".encode()).hexdigest()
+
+
+class VersionVariant(models.Model):
+    """Another text of the same version for some audiences: the full text is
+    the version's body, a variant is, say, a shorter annex for volunteers and
+    contractors. It is approved with the version and locked with it; the
+    sign-off rule says which staff groups owe which variant (by its key)."""
+
+    version = models.ForeignKey("PolicyVersion", on_delete=models.CASCADE, related_name="variants")
+    key = models.SlugField(max_length=40, help_text="Stable across versions, e.g. annex-a.")
+    title = models.CharField(max_length=200, help_text="As staff read it, e.g. 'Annex A: for volunteers'.")
+    body = models.TextField(help_text="Markdown.")
+    content_hash = models.CharField("SHA-256 of the text", max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["version", "key"]
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="variant_key_once_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body = normalise_text(self.body)
+        self.content_hash = content_hash(self.body)
+        super().save(*args, **kwargs)
 
 
 class PolicyVersionQuerySet(models.QuerySet):

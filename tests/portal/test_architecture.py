@@ -19,8 +19,9 @@ LAYERS: list[set[str]] = [
     {"outbox"},
     {"people"},
     {"policies"},
+    {"adoptions"},
     {"approvals", "acknowledgements"},
-    {"reminders", "documents", "reports"},
+    {"reminders", "documents", "reports", "statutory"},
     {"privacy"},
     {"imports"},
     {"portal"},  # settings, urls, the daily run, the demo: may import anything
