@@ -130,7 +130,8 @@ class SignOff(models.Model):
     adoption = models.ForeignKey(
         Adoption, null=True, blank=True, on_delete=models.PROTECT, related_name="sign_offs", db_index=False,
     )
-    local_hash = models.CharField("SHA-256 of the school's local parts signed", max_length=64, blank=True)
+    local_hash = models.CharField("SHA-256 of the school's local parts signed", max_length=64, blank=True,
+                                  db_default="")
 
     objects = SignOffQuerySet.as_manager()
 

@@ -17,6 +17,7 @@ from acknowledgements import chain, counts, rules
 from acknowledgements.models import Exemption, Obligation, SignOff, SignOffRule
 from acknowledgements.quiz import has_check, passed_attempt
 from acknowledgements.selectors import paper_versions_for
+from acknowledgements.signed_text import text_to_sign
 from acknowledgements.viewings import browser_words, viewing_for
 from people.models import Organisation, Person, User
 from people.selectors import has_left
@@ -349,7 +350,8 @@ def _record(
         raise ValueError(NOT_CURRENT)
     now = timezone.now()
     obligation = (
-        Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING).first()
+        Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
+        .select_related("variant").first()
     )
     period = obligation.period if obligation else ""
     existing = _existing_sign_off(person, version, period)
@@ -360,7 +362,7 @@ def _record(
         # Sealed as the last write (chain.sealing_last): the chain's head is locked only until the commit.
         with transaction.atomic(), chain.sealing_last():
             sign_off = SignOff.objects.create(
-                person=person, version=version, content_hash=version.content_hash,
+                person=person, version=version, **text_to_sign(person, version, obligation=obligation).pins,
                 statement=statement_for(version), period=period, signed_at=now,
                 signed_on=signed_on or timezone.localdate(now), method=method, recorded_by=recorded_by,
                 note=note, ip_address=ip_address, user_agent=browser_words(user_agent),

@@ -17,6 +17,7 @@ from acknowledgements import exemptions, permissions, quiz, selectors, services,
 from acknowledgements.forms import ExemptForm, PaperSignOffForm, QuizForm, SignForm
 from acknowledgements.models import Exemption, Obligation, SignOff, SignOffRule
 from acknowledgements.permissions import NO_STAFF_RECORD
+from acknowledgements.signed_text import text_to_sign
 from people import permissions as people_permissions
 from people.models import Person
 from people.selectors import require_person
@@ -115,7 +116,8 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _sign_page(request, person, policy, version, *, form=None, quiz_form=None, attempt=None) -> HttpResponse:
-    rendered = render_version_body(version.body, version.content_hash)
+    text = text_to_sign(person, version)
+    rendered = render_version_body(text.body, text.content_hash)
     questions = quiz.questions(version)
     passed = None
     if questions:
@@ -134,6 +136,7 @@ def _sign_page(request, person, policy, version, *, form=None, quiz_form=None, a
         "form": form or SignForm(initial={"version": version.pk}),
         "statement": services.statement_for(version),
         "rendered": rendered,
+        "text": text,
         "obligation": selectors.owed_sign_offs(person).filter(policy=policy).first(),
         "questions": items,
         "quiz_form": quiz_form,

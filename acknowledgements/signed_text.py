@@ -1,0 +1,48 @@
+"""What exactly a person reads and signs for a version: the full text, or the
+variant their staff group owes; as the trust wrote it, or as their school
+adopted it with its local parts. The sign page shows it; the viewing and the
+sign-off pin it; receipts, PDFs and reports name it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from acknowledgements.models import Obligation
+from adoptions.copies import adoption_in_force
+from adoptions.models import Adoption
+from people.models import Person
+from policies.models import PolicyVersion, VersionVariant
+
+
+@dataclass(frozen=True)
+class TextToSign:
+    version: PolicyVersion
+    body: str  # the trust's words the person reads: the version's body or the variant's
+    content_hash: str  # the SHA-256 of those words, as the version or the variant keeps it
+    variant: VersionVariant | None = None
+    adoption: Adoption | None = None  # the school's adoption in force, whose local parts join the text
+    local_hash: str = ""  # the adoption's local parts, as it keeps them
+
+    @property
+    def pins(self) -> dict:
+        """The fields a sign-off keeps of what was signed."""
+        return {"content_hash": self.content_hash, "variant": self.variant, "adoption": self.adoption,
+                "local_hash": self.local_hash}
+
+
+def text_to_sign(person: Person, version: PolicyVersion, *, obligation: Obligation | None = None) -> TextToSign:
+    """What `person` signs for `version`. `obligation` is their outstanding
+    obligation for it when the caller has it already (saves a query)."""
+    if obligation is None:
+        obligation = (Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
+                      .select_related("variant").first())
+    variant = obligation.variant if obligation is not None and obligation.variant_id else None
+    adoption = adoption_in_force(person, version)
+    return TextToSign(
+        version=version,
+        body=variant.body if variant else version.body,
+        content_hash=variant.content_hash if variant else version.content_hash,
+        variant=variant,
+        adoption=adoption,
+        local_hash=adoption.local_hash if adoption else "",
+    )
