@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("acknowledgements.urls")),
     path("people/", include("people.urls")),
     path("reports/", include("reports.urls")),
+    path("adoptions/", include("adoptions.urls")),
+    path("statutory/", include("statutory.urls")),
     path("privacy/", include("privacy.urls")),
     path("", include("approvals.urls")),
     path("", include("documents.urls")),

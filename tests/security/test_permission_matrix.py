@@ -384,7 +384,8 @@ def all_patterns() -> list[tuple[str, URLPattern]]:
     return found
 
 
-PROJECT_APPS = ("portal", "people", "policies", "acknowledgements", "approvals", "documents", "reminders")
+PROJECT_APPS = ("portal", "people", "policies", "acknowledgements", "approvals", "documents", "reminders",
+                "adoptions", "statutory")
 
 
 def test_every_named_url_is_in_the_matrix():
