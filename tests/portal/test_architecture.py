@@ -21,7 +21,8 @@ LAYERS: list[set[str]] = [
     {"policies"},
     {"adoptions"},
     {"approvals", "acknowledgements"},
-    {"reminders", "documents", "reports", "statutory"},
+    {"reminders", "documents", "reports"},
+    {"statutory"},
     {"privacy"},
     {"imports"},
     {"portal"},  # settings, urls, the daily run, the demo: may import anything
