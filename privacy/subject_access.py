@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from acknowledgements.models import Obligation, SignOff
+from acknowledgements.models import Exemption, Obligation, QuizAttempt, SignOff, Viewing
 from acknowledgements.rules import period_label, reason_label
 from approvals.models import CommitteeMember, Submission, Vote
 from outbox.models import OutboxEmail
@@ -42,9 +42,16 @@ def subject_access_export(person: Person) -> dict[str, Any]:
         "committee_seats": [{"committee": c.committee.name, "role": c.get_role_display()}
                             for c in CommitteeMember.objects.filter(person=person).select_related("committee")],
         "sign_offs": [_sign_off(s) for s in SignOff.objects.filter(person=person)
-                      .select_related("version__policy", "recorded_by").order_by("signed_at")],
+                      .select_related("version__policy", "recorded_by", "variant", "adoption__school")
+                      .order_by("signed_at")],
         "sign_offs_owed": [_obligation(o) for o in Obligation.objects.filter(person=person)
                            .select_related("version__policy").order_by("owed_since")],
+        "texts_opened": [_viewing(v) for v in Viewing.objects.filter(person=person)
+                         .select_related("version__policy", "variant").order_by("viewed_at")],
+        "checks_of_understanding": [_attempt(a) for a in QuizAttempt.objects.filter(person=person)
+                                    .select_related("version__policy").order_by("answered_at")],
+        "exemptions": [_exemption(e) for e in Exemption.objects.filter(person=person)
+                       .select_related("version__policy", "exempted_by").order_by("exempted_at")],
         "votes_and_comments": [_vote(v) for v in Vote.objects.filter(person=person)
                                .select_related("submission__version__policy", "submission__committee")],
         "policies_owned": list(Policy.objects.filter(owner=person).values_list("title", flat=True)),
@@ -104,6 +111,36 @@ def _sign_off(sign_off: SignOff) -> dict[str, Any]:
         "method": sign_off.get_method_display(), "note": sign_off.note,
         "recorded_by": sign_off.recorded_by.email if sign_off.recorded_by else None,
         "address": sign_off.ip_address, "browser": sign_off.user_agent,
+        "text_first_opened_at": _when(sign_off.viewed_at),
+        "check_of_understanding_attempt": sign_off.quiz_attempts, "check_answers": sign_off.quiz_answers,
+        "text_read": sign_off.variant.title if sign_off.variant else "the full text",
+        "school_copy": sign_off.adoption.school.name if sign_off.adoption else None,
+        "school_local_parts_sha256": sign_off.local_hash or None,
+    }
+
+
+def _viewing(viewing: Viewing) -> dict[str, Any]:
+    return {
+        "policy": viewing.version.policy.title, "version": viewing.version.label,
+        "period": period_label(viewing.period), "text_sha256": viewing.content_hash,
+        "text_read": viewing.variant.title if viewing.variant else "the full text",
+        "opened_at": _when(viewing.viewed_at), "address": viewing.ip_address, "browser": viewing.user_agent,
+    }
+
+
+def _attempt(attempt: QuizAttempt) -> dict[str, Any]:
+    return {
+        "policy": attempt.version.policy.title, "version": attempt.version.label,
+        "period": period_label(attempt.period), "attempt": attempt.number, "answers": attempt.answers,
+        "passed": attempt.passed, "answered_at": _when(attempt.answered_at),
+    }
+
+
+def _exemption(exemption: Exemption) -> dict[str, Any]:
+    return {
+        "policy": exemption.version.policy.title, "version": exemption.version.label,
+        "period": period_label(exemption.period), "reason": exemption.reason,
+        "exempted_by": exemption.exempted_by.email, "exempted_at": _when(exemption.exempted_at),
     }
 
 
@@ -114,6 +151,7 @@ def _obligation(obligation: Obligation) -> dict[str, Any]:
         "owed_since": _when(obligation.owed_since),
         "due_on": _when(obligation.due_on), "status": obligation.get_status_display(),
         "closed_on": _when(obligation.closed_on),
+        "closed_because": obligation.get_closed_reason_display() or None,
     }
 
 
@@ -122,6 +160,7 @@ def _vote(vote: Vote) -> dict[str, Any]:
     return {
         "policy": version.policy.title, "version": version.label, "committee": vote.submission.committee.name,
         "decision": vote.get_decision_display(), "comment": vote.comment, "at": _when(vote.created_at),
+        "given": vote.get_method_display(), "address": vote.ip_address, "browser": vote.user_agent,
     }
 
 

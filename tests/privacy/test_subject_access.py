@@ -102,3 +102,27 @@ def test_the_command_writes_the_same_export(world, held, tmp_path):
     output = tmp_path / "export.json"
     call_command("subject_access_export", "staff@school.example", output=output)
     assert json.loads(output.read_text())["sign_offs"][0]["policy"] == "Email Policy"
+
+
+def test_the_export_holds_the_evidence_around_each_sign_off(world, held, signed_in):
+    """The first opening of the text, the check of understanding's answers,
+    exemptions and why an obligation closed unsigned are personal data too."""
+    from acknowledgements.exemptions import exempt
+    from acknowledgements.models import Obligation
+    from tests.factories import published_policy, sign_off_rule
+
+    other = published_policy(title="Lone Working Policy", organisation=world.trust)
+    sign_off_rule(other)
+    obligation = Obligation.objects.get(person=world.staff, policy=other, status=Obligation.Status.OUTSTANDING)
+    exempt(obligation=obligation, reason="Works only from home this year", by=world.school_hr.user)
+
+    export = download(signed_in(world.school_hr), f"/privacy/people/{world.staff.pk}/export/")
+    [opened] = export["texts_opened"]
+    assert (opened["policy"], opened["browser"], opened["text_read"]) == (
+        "Email Policy", "test browser", "the full text")
+    assert export["sign_offs"][0]["text_first_opened_at"] == opened["opened_at"]
+    assert export["checks_of_understanding"] == []
+    [exemption] = export["exemptions"]
+    assert (exemption["policy"], exemption["reason"]) == ("Lone Working Policy", "Works only from home this year")
+    closed = {row["policy"]: row["closed_because"] for row in export["sign_offs_owed"]}
+    assert closed == {"Email Policy": None, "Lone Working Policy": "Exempted by HR"}
