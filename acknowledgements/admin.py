@@ -1,12 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from acknowledgements.forms import SignOffRuleForm
 from acknowledgements.models import Obligation, SignOff, SignOffRule
 from portal.admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(SignOffRule)
 class SignOffRuleAdmin(SimpleHistoryAdmin):
+    form = SignOffRuleForm  # says plainly when a variant names a group the rule lacks or a key no version has
     list_display = ["policy", "new_starter_days", "new_version_days", "annual_from", "require_reaching_end"]
     list_filter = ["require_reaching_end"]
     autocomplete_fields = ["policy"]

@@ -56,6 +56,7 @@ class Certificate:
     chain: str
     chain_check: str
     opened_then_signed: str
+    variant: str = ""  # the title of the variant for audiences signed; empty: the full text
 
 
 def certificates_for(person: Person) -> list[Certificate]:
@@ -132,6 +133,7 @@ def _certificate(person, sign_off: SignOff, link, trusts: dict[str, str], check)
         chain=chain,
         chain_check=chain_check,
         opened_then_signed=opened_and_signed(sign_off),  # as the receipt and the person's page say it
+        variant=sign_off.variant.title if sign_off.variant_id else "",
     )
 
 

@@ -59,6 +59,15 @@ SEALED: dict[str, tuple[str, ...]] = {
     EXEMPTION: ("id", "obligation_id", "person_id", "version_id", "period", "reason", "exempted_by_id",
                 "exempted_at"),
 }
+# Sealed only when set (not null, not empty): a school's adopted copy and an
+# audience's variant (issue 20). A record without them hashes exactly as it
+# did before they existed, so every link sealed earlier still verifies.
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    SIGN_OFF: ("adoption_id", "local_hash", "variant_id"),
+    VIEWING: ("variant_id",),
+    EXEMPTION: (),
+}
+FIELDS = {kind: SEALED[kind] + OPTIONAL[kind] for kind in SEALED}  # what is read of a record to seal it
 MODELS = {SIGN_OFF: SignOff, VIEWING: Viewing, EXEMPTION: Exemption}
 KIND_OF = {model: kind for kind, model in MODELS.items()}
 WORDS = {SIGN_OFF: "sign-off", VIEWING: "viewing", EXEMPTION: "exemption"}
@@ -118,9 +127,12 @@ _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=F
 
 
 def canonical(kind: str, values: Iterable) -> bytes:
-    """The sealed fields (in SEALED's order) as canonical JSON bytes: sorted
-    keys, no spaces, times in UTC (ISO 8601), dates ISO, ids as ints."""
+    """The sealed fields (in FIELDS' order: SEALED's, then the OPTIONAL ones,
+    which may be left off) as canonical JSON bytes: sorted keys, no spaces,
+    times in UTC (ISO 8601), dates ISO, ids as ints; an optional field only
+    when it is set."""
     values = list(values)
+    names = FIELDS[kind][:len(values)]
     for n in _TIMES[kind]:
         value = values[n]
         if value is not None and not isinstance(value, str):  # text: already canonical (the SQL walk)
@@ -129,7 +141,11 @@ def canonical(kind: str, values: Iterable) -> bytes:
         value = values[n]
         if value is not None and not isinstance(value, str):
             values[n] = value.isoformat()
-    return _encode(dict(zip(SEALED[kind], values, strict=True))).encode()
+    required = len(SEALED[kind])
+    sealed = dict(zip(names[:required], values[:required], strict=True))
+    sealed.update((name, value) for name, value in zip(names[required:], values[required:], strict=True)
+                  if value not in (None, ""))
+    return _encode(sealed).encode()
 
 
 def record_hash(previous_hash: str, kind: str, values: Iterable) -> str:
@@ -137,7 +153,7 @@ def record_hash(previous_hash: str, kind: str, values: Iterable) -> str:
 
 
 def sealed_values(record) -> tuple:
-    return tuple(getattr(record, name) for name in SEALED[KIND_OF[type(record)]])
+    return tuple(getattr(record, name) for name in FIELDS[KIND_OF[type(record)]])
 
 
 # --------------------------------------------------------------------------- sealing
@@ -394,7 +410,7 @@ def _canonical_sql(kind: str, alias: str) -> str:
     byte what Python writes (to_json escapes a string as json.dumps does with
     ensure_ascii off; a check of understanding's answers are option numbers)."""
     parts = []
-    for name in sorted(SEALED[kind]):
+    for name in sorted(FIELDS[kind]):
         column = f"{alias}.{name}"
         if name.endswith("_at"):
             value = f"'\"' || {_utc_text(column)} || '\"'"
@@ -406,8 +422,13 @@ def _canonical_sql(kind: str, alias: str) -> str:
             value = f"{column}::text"
         else:
             value = f"to_json({column})::text"
-        parts.append(f"'{'{' if not parts else ','}\"{name}\":' || coalesce({value}, 'null')")
-    return " || ".join(parts) + " || '}'"
+        if name in OPTIONAL[kind]:  # left out when not set, as canonical() leaves it out
+            unset = f"{column} IS NULL" + (f" OR {column}::text = ''" if not name.endswith("_id") else "")
+            parts.append(f"CASE WHEN {unset} THEN '' ELSE ',\"{name}\":' || {value} END")
+        else:
+            parts.append(f"',\"{name}\":' || coalesce({value}, 'null')")
+    # Every part starts with its comma; the first one's becomes the opening brace.
+    return "'{' || substr(" + " || ".join(parts) + ", 2) || '}'"
 
 
 def _walk_postgres(name: str) -> _Walk:
@@ -477,7 +498,7 @@ def _records_of(chunk: list[tuple]) -> dict[str, dict[int, tuple]]:
     for kind, wanted in ids.items():
         if not wanted or kind not in MODELS:
             continue
-        rows = MODELS[kind].objects.order_by().values_list(*SEALED[kind])
+        rows = MODELS[kind].objects.order_by().values_list(*FIELDS[kind])
         low, high = min(wanted), max(wanted)
         if high - low < 4 * len(wanted):
             rows = rows.filter(pk__gte=low, pk__lte=high)

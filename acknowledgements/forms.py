@@ -3,8 +3,9 @@ import datetime
 from django import forms
 from django.db.models import QuerySet
 
+from acknowledgements.models import SignOffRule
 from acknowledgements.services import PAPER_IN_FUTURE, PAPER_NOT_OWED
-from policies.models import PolicyVersion
+from policies.models import PolicyVersion, VersionVariant
 
 MUST_CONFIRM = "Tick the box to confirm you have read and understood the policy."
 
@@ -79,3 +80,42 @@ class ExemptForm(forms.Form):
                   "“Exempted by HR”). Write the reason in general terms, such as “long-term absence”, never a "
                   "diagnosis or other health details. At most 1,000 characters.",
     )
+
+
+VARIANT_GROUPS_NOT_A_MAPPING = (
+    "Write the variants as staff group code: variant key pairs, e.g. {\"volunteer\": \"annex-a\"}."
+)
+VARIANT_GROUP_NOT_COVERED = (
+    "The staff group “{group}” is not one this rule covers ({groups}): add it to the staff groups, "
+    "or take it out of the variants."
+)
+VARIANT_KEY_UNKNOWN = (
+    "No version of this policy has a variant with the key “{key}” (for “{group}”): add the variant to the draft "
+    "first, or check the key."
+)
+
+
+class SignOffRuleForm(forms.ModelForm):
+    """The admin's sign-off rule: its variants for audiences map only staff
+    groups the rule covers, to keys a version of the policy has."""
+
+    class Meta:
+        model = SignOffRule
+        fields = "__all__"  # noqa: DJ007  (the admin's form: every field of the rule, as before)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        mapping, policy = cleaned.get("variant_groups") or {}, cleaned.get("policy")
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+            self.add_error("variant_groups", VARIANT_GROUPS_NOT_A_MAPPING)
+            return cleaned
+        groups = list(cleaned.get("staff_groups") or [])
+        keys = set(VersionVariant.objects.filter(version__policy=policy).values_list("key", flat=True)) \
+            if policy is not None else set()
+        for group, key in mapping.items():
+            if group not in groups:
+                self.add_error("variant_groups", VARIANT_GROUP_NOT_COVERED.format(
+                    group=group, groups=", ".join(groups) or "none"))
+            elif key not in keys:
+                self.add_error("variant_groups", VARIANT_KEY_UNKNOWN.format(key=key, group=group))
+        return cleaned

@@ -70,9 +70,17 @@ def owed(
 def reason_label(obligation: Obligation) -> str:
     """Why the obligation is owed, as HR and the person read it."""
     version = obligation.version
-    if obligation.reason == Obligation.Reason.NEW_VERSION and version.minor:
-        return CARRIED_OVER.format(major=version.major, label=version.label)
-    return obligation.get_reason_display()
+    return reason_words(obligation.reason, major=version.major, minor=version.minor, label=version.label)
+
+
+REASONS = dict(Obligation.Reason.choices)
+
+
+def reason_words(reason: str, *, major: int, minor: int, label: str) -> str:
+    """reason_label over plain values, for pages that read rows, not models."""
+    if reason == Obligation.Reason.NEW_VERSION and minor:
+        return CARRIED_OVER.format(major=major, label=label)
+    return REASONS.get(reason, reason)
 
 
 def period_label(period: str) -> str:

@@ -18,18 +18,25 @@ def owed_sign_offs(person: Person) -> QuerySet[Obligation]:
     """What the person must still sign, the most urgent first."""
     return (
         Obligation.objects.filter(person=person, status=Obligation.Status.OUTSTANDING)
-        .select_related("policy", "version")
-        .defer("version__body")
+        .select_related("policy", "version", "variant")
+        .defer("version__body", "variant__body")
         .order_by("due_on", "policy__title")
     )
+
+
+def outstanding_for(person: Person, version: PolicyVersion) -> Obligation | None:
+    """The person's outstanding obligation for this exact version (with the
+    variant it owes), if any."""
+    return (Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
+            .select_related("variant").first())
 
 
 def sign_offs_of(person: Person) -> QuerySet[SignOff]:
     """Every sign-off the person made, the newest first."""
     return (
         SignOff.objects.filter(person=person)
-        .select_related("version__policy", "recorded_by")
-        .defer("version__body")
+        .select_related("version__policy", "recorded_by", "variant")
+        .defer("version__body", "variant__body")
         .order_by("-signed_at", "-pk")
     )
 

@@ -17,11 +17,12 @@ from acknowledgements import chain, counts, rules
 from acknowledgements.models import Exemption, Obligation, SignOff, SignOffRule
 from acknowledgements.quiz import has_check, passed_attempt
 from acknowledgements.selectors import paper_versions_for
-from acknowledgements.signed_text import text_to_sign
-from acknowledgements.viewings import browser_words, viewing_for
+from acknowledgements.signed_text import TextToSign, text_to_sign, variant_ids_by_group
+from acknowledgements.viewings import viewing_for
 from people.models import Organisation, Person, User
 from people.selectors import has_left
 from policies.models import Policy, PolicyVersion
+from portal.browsers import browser_words
 
 STATEMENT = "I confirm that I have read and understood the {policy}, version {version}."
 ALREADY_SIGNED = "You have already signed version {version} of the {policy}."
@@ -50,8 +51,15 @@ class SignOffRefused(ValueError):
     """A sign-off the rules do not allow; the message is for the user."""
 
 
-def statement_for(version: PolicyVersion) -> str:
-    return STATEMENT.format(policy=version.policy.title, version=version.label)
+def statement_for(version: PolicyVersion, text: TextToSign | None = None) -> str:
+    """The words the person confirms, naming exactly what they read: the
+    variant for their audience and their school's copy, when either applies."""
+    label = version.label
+    if text is not None and text.variant is not None:
+        label += f" ({text.variant.title})"
+    if text is not None and text.adoption is not None:
+        label += f", as adopted by {text.adoption.school.name}"
+    return STATEMENT.format(policy=version.policy.title, version=label)
 
 
 def people_covered(policy: Policy, rule: SignOffRule, *, today: datetime.date):
@@ -152,19 +160,25 @@ def _sync_policy(policy: Policy, *, person_ids: list[int] | None, today: datetim
     wanted_keys = set()
     to_create = []
     later_due: dict[datetime.date, list[int]] = defaultdict(list)
+    variant_by_group = variant_ids_by_group(rule, current)
+    moved_variant: dict[int | None, list[int]] = defaultdict(list)
     for each in covered:
         owed = rules.owed(person=each, policy=policy, rule=rule, current=current,
                           major_published_on=major_published_on, signed=signed[each.pk], today=today)
         if owed is None:
             continue
         wanted_keys.add(each.pk)
+        variant_id = variant_by_group.get(each.staff_group)
         current_open = open_by_person.get(each.pk)
         if current_open and (current_open.version_id, current_open.period) == (owed.version_id, owed.period):
             if owed.due_on > current_open.due_on:
                 later_due[owed.due_on].append(current_open.pk)
+            if current_open.variant_id != variant_id:  # the rule's mapping changed: owe the text it now names
+                moved_variant[variant_id].append(current_open.pk)
             continue
         to_create.append(Obligation(person=each, policy=policy, version_id=owed.version_id, period=owed.period,
-                                    reason=owed.reason, owed_since=owed.owed_since, due_on=owed.due_on))
+                                    reason=owed.reason, owed_since=owed.owed_since, due_on=owed.due_on,
+                                    variant_id=variant_id))
     replaced = {c.person_id: c for c in to_create}
     stale = {pid: o for pid, o in open_by_person.items() if pid not in wanted_keys or pid in replaced}
     for reason, pks in _closed_reasons(stale, replaced, current=current, today=today).items():
@@ -173,6 +187,8 @@ def _sync_policy(policy: Policy, *, person_ids: list[int] | None, today: datetim
     counts["created"] += created
     counts["reopened"] += reopened
     _extend_due_dates(later_due)
+    for variant_id, pks in moved_variant.items():
+        Obligation.objects.filter(pk__in=pks, status=Obligation.Status.OUTSTANDING).update(variant_id=variant_id)
 
 
 def _extend_due_dates(later_due: dict[datetime.date, list[int]]) -> None:
@@ -358,12 +374,13 @@ def _record(
     if existing is not None:
         return existing, False
     evidence = _browser_evidence(person, version, period) if method == SignOff.Method.BROWSER else {}
+    text = text_to_sign(person, version, obligation=obligation)
     try:
         # Sealed as the last write (chain.sealing_last): the chain's head is locked only until the commit.
         with transaction.atomic(), chain.sealing_last():
             sign_off = SignOff.objects.create(
-                person=person, version=version, **text_to_sign(person, version, obligation=obligation).pins,
-                statement=statement_for(version), period=period, signed_at=now,
+                person=person, version=version, **text.pins,
+                statement=statement_for(version, text), period=period, signed_at=now,
                 signed_on=signed_on or timezone.localdate(now), method=method, recorded_by=recorded_by,
                 note=note, ip_address=ip_address, user_agent=browser_words(user_agent),
                 session_began_with=session_began_with, **evidence,

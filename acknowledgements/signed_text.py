@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from acknowledgements.models import Obligation
+from acknowledgements.models import Obligation, SignOffRule
 from adoptions.copies import adoption_in_force
 from adoptions.models import Adoption
 from people.models import Person
@@ -36,7 +36,10 @@ def text_to_sign(person: Person, version: PolicyVersion, *, obligation: Obligati
     if obligation is None:
         obligation = (Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
                       .select_related("variant").first())
-    variant = obligation.variant if obligation is not None and obligation.variant_id else None
+    if obligation is not None:
+        variant = obligation.variant if obligation.variant_id else None
+    else:  # signing by the rule with nothing outstanding: the rule's mapping says which text
+        variant = variant_owed(person, version)
     adoption = adoption_in_force(person, version)
     return TextToSign(
         version=version,
@@ -46,3 +49,22 @@ def text_to_sign(person: Person, version: PolicyVersion, *, obligation: Obligati
         adoption=adoption,
         local_hash=adoption.local_hash if adoption else "",
     )
+
+
+def variant_ids_by_group(rule: SignOffRule, version: PolicyVersion) -> dict[str, int]:
+    """Staff group -> the id of the version's variant the rule maps it to.
+    A group the rule does not map, or mapped to a key this version lacks,
+    owes the full text (it is absent here). One query."""
+    mapping = rule.variant_groups or {}
+    if not mapping:
+        return {}
+    ids = dict(version.variants.filter(key__in=set(mapping.values())).values_list("key", "pk"))
+    return {group: ids[key] for group, key in mapping.items() if key in ids}
+
+
+def variant_owed(person: Person, version: PolicyVersion) -> VersionVariant | None:
+    """The variant the policy's rule maps the person's staff group to, in
+    this version; None for the full text."""
+    rule = SignOffRule.objects.filter(policy_id=version.policy_id).first()
+    key = (rule.variant_groups or {}).get(person.staff_group) if rule is not None else None
+    return version.variants.filter(key=key).first() if key else None

@@ -10,8 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from acknowledgements.models import Obligation, Viewing
+from acknowledgements.signed_text import TextToSign, text_to_sign
 from people.models import Person
 from policies.models import PolicyVersion
+from portal.browsers import browser_words
 
 
 def period_owed(person: Person, version: PolicyVersion) -> str:
@@ -36,31 +38,27 @@ def viewing_for(person: Person, version: PolicyVersion, period: str) -> Viewing 
 
 def record_viewing(
     *, person: Person, version: PolicyVersion, ip_address: str | None, user_agent: str,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime | None = None, obligation: Obligation | None = None, text: TextToSign | None = None,
 ) -> Viewing:
     """Record the first opening of the version's text for the period the
     person owes it in. Idempotent: a later opening (or a double request racing
-    this one) returns the first, unchanged."""
-    period = period_owed(person, version)
+    this one) returns the first, unchanged. The sign page passes the
+    outstanding obligation and the text it read already (saves their queries)."""
+    period = obligation.period if obligation is not None else period_owed(person, version)
     first = viewing_for(person, version, period)
     if first is not None:
         return first
+    # the variant their staff group owes, or the full text
+    text = text or text_to_sign(person, version, obligation=obligation)
     try:
         with transaction.atomic():
             return Viewing.objects.create(
-                person=person, version=version, period=period, content_hash=version.content_hash,
+                person=person, version=version, period=period, content_hash=text.content_hash, variant=text.variant,
                 viewed_at=now or timezone.now(), ip_address=ip_address or None,
                 user_agent=browser_words(user_agent),
             )
     except IntegrityError:  # the other request recorded it first
         return Viewing.objects.get(person=person, version=version, period=period)
-
-
-def browser_words(header: str) -> str:
-    """A browser's own words, as a sign-off or viewing keeps them as evidence:
-    control characters (a NUL, which PostgreSQL cannot store) are dropped
-    rather than failing the write, and at most 500 characters are kept."""
-    return "".join(c for c in header if c.isprintable())[:500]
 
 
 def opened_and_signed(sign_off) -> str:

@@ -18,6 +18,7 @@ from acknowledgements.forms import ExemptForm, PaperSignOffForm, QuizForm, SignF
 from acknowledgements.models import Exemption, Obligation, SignOff, SignOffRule
 from acknowledgements.permissions import NO_STAFF_RECORD
 from acknowledgements.signed_text import text_to_sign
+from adoptions.copies import school_copy, schools_yet_to_adopt
 from people import permissions as people_permissions
 from people.models import Person
 from people.selectors import require_person
@@ -63,6 +64,7 @@ def _signable(request: HttpRequest, slug: str):
     policy = get_object_or_404(Policy.objects.select_related("current_version"), slug=slug,
                                current_version__isnull=False)
     version = policy.current_version
+    version.policy = policy  # the statement and the text name it: no second read
     refusal = permissions.sign_refusal(person, version)
     if refusal:
         raise PermissionDenied(refusal)
@@ -76,8 +78,12 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     the text (a forged one) is refused by record_sign_off."""
     person, policy, version = _signable(request, slug)
     if request.method == "GET":
+        # Read once for the opening and the page: which obligation, which text.
+        obligation = selectors.outstanding_for(person, version)
+        text = text_to_sign(person, version, obligation=obligation)
         viewings.record_viewing(person=person, version=version, ip_address=request.META.get("REMOTE_ADDR"),
-                                user_agent=request.headers.get("User-Agent", ""))
+                                user_agent=request.headers.get("User-Agent", ""), obligation=obligation, text=text)
+        return _sign_page(request, person, policy, version, text=text, period=obligation.period if obligation else "")
     form = SignForm(request.POST or None, initial={"version": version.pk})
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["version"] != version.pk:
@@ -115,13 +121,15 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     return _sign_page(request, person, policy, version, quiz_form=quiz_form, attempt=attempt)
 
 
-def _sign_page(request, person, policy, version, *, form=None, quiz_form=None, attempt=None) -> HttpResponse:
-    text = text_to_sign(person, version)
+def _sign_page(request, person, policy, version, *, form=None, quiz_form=None, attempt=None,
+               text=None, period: str | None = None) -> HttpResponse:
+    text = text or text_to_sign(person, version)
     rendered = render_version_body(text.body, text.content_hash)
     questions = quiz.questions(version)
     passed = None
     if questions:
-        passed = quiz.passed_attempt(person, version, viewings.period_owed(person, version))
+        period = viewings.period_owed(person, version) if period is None else period
+        passed = quiz.passed_attempt(person, version, period)
         quiz_form = quiz_form or QuizForm(questions=questions)
     wrong = [not right for right in attempt.correct] if attempt else [False] * len(questions)
     items = [
@@ -134,9 +142,11 @@ def _sign_page(request, person, policy, version, *, form=None, quiz_form=None, a
         "policy": policy,
         "version": version,
         "form": form or SignForm(initial={"version": version.pk}),
-        "statement": services.statement_for(version),
+        "statement": services.statement_for(version, text),
         "rendered": rendered,
         "text": text,
+        "copy": school_copy(text.adoption, body=text.body) if text.adoption else None,  # the school's copy
+        "not_adopted_by": [] if text.adoption else schools_yet_to_adopt(person, version),
         "obligation": selectors.owed_sign_offs(person).filter(policy=policy).first(),
         "questions": items,
         "quiz_form": quiz_form,

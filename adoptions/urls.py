@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from adoptions import views
 
 app_name = "adoptions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("start/", views.start, name="start"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/prepare/", views.prepare, name="prepare"),
+    path("<int:pk>/send/", views.send, name="send"),
+    path("<int:pk>/redline/", views.redline, name="redline"),
+]

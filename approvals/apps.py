@@ -14,3 +14,12 @@ class ApprovalsConfig(AppConfig):
         # apps'; what committees did and who sits on them is ours.
         add_timeline_source("approvals", selectors.audit_events)
         add_power_source("committee_seats", permissions.committee_seat_powers)
+        # A member joining or leaving can complete a threshold ("every member").
+        from django.db.models.signals import post_delete, post_save
+
+        # Connects adoptions.events.adoption_sent: a school's adoption goes to its committee through us.
+        from approvals import adoption_decisions, services  # noqa: F401
+        from approvals.models import CommitteeMember
+
+        post_save.connect(services.recount_after_seat_change, sender=CommitteeMember)
+        post_delete.connect(services.recount_after_seat_change, sender=CommitteeMember)

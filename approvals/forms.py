@@ -66,3 +66,20 @@ class MeetingDecisionForm(VoteForm):
     decision = forms.ChoiceField(label="The meeting's decision", choices=Decision.choices, widget=forms.RadioSelect)
     meeting_date = forms.DateField(label="Meeting date", widget=forms.DateInput(attrs={"type": "date"}))
     minute_reference = forms.CharField(label="Minute reference", max_length=100)
+
+
+class VoteLinkForm(forms.Form):
+    """The decision on a voting link's page: approve, or request changes
+    with a comment (a rejection is made in the portal or at a meeting)."""
+
+    decision = forms.ChoiceField(
+        label="Your decision", widget=forms.RadioSelect,
+        choices=[(Decision.APPROVE, "Approve"), (Decision.REQUEST_CHANGES, "Request changes")],
+        error_messages={"required": "Choose approve or request changes.",
+                        "invalid_choice": "Choose approve or request changes."},
+    )
+    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="Needed when you request changes: say what should change.")
+
+    def clean_comment(self) -> str:
+        return normalise_text(self.cleaned_data["comment"])  # a browser's textarea posts CRLF

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from policies.models import PolicyVersion
 from policies.text import normalise_text
 
 _HEADING = re.compile(r"^##\s+(.*)$", re.MULTILINE)
@@ -132,3 +133,40 @@ def _in_order(common: set[str], old_keys: list[str], new_keys: list[str]) -> set
     for block in matcher.get_matching_blocks():
         kept.update(a[block.a: block.a + block.size])
     return kept
+
+
+@dataclass(frozen=True)
+class VariantChange:
+    """A variant for audiences between two versions: added, removed, changed
+    (with its section changes) or unchanged, matched by its key."""
+
+    kind: str  # "unchanged", "changed", "added", "removed"
+    key: str
+    title: str
+    old_title: str
+    changes: list[SectionChange]
+
+    @property
+    def label(self) -> str:
+        return {"unchanged": "Unchanged", "changed": "Changed", "added": "New variant",
+                "removed": "Variant removed"}[self.kind]
+
+
+def compare_variants(old: PolicyVersion | None, new: PolicyVersion) -> list[VariantChange]:
+    """Each variant's own redline, in the new version's key order, then the
+    variants the new version no longer has."""
+    before = {v.key: v for v in old.variants.all()} if old is not None and old.pk != new.pk else {}
+    after = list(new.variants.all())
+    result: list[VariantChange] = []
+    for variant in after:
+        was = before.get(variant.key)
+        if was is None:
+            result.append(VariantChange("added", variant.key, variant.title, "", compare("", variant.body)))
+            continue
+        same = was.body.split() == variant.body.split() and was.title == variant.title
+        result.append(VariantChange("unchanged" if same else "changed", variant.key, variant.title, was.title,
+                                    compare(was.body, variant.body)))
+    kept = {v.key for v in after}
+    result += [VariantChange("removed", v.key, "", v.title, compare(v.body, ""))
+               for key, v in before.items() if key not in kept]
+    return result

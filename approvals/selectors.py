@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet, Value
 
-from approvals.models import CommitteeMember, Submission
+from approvals.models import CommitteeMember, Submission, Vote
 from people.models import Person
 from policies.models import Audience, Committee, Policy, PolicyVersion
 from policies.selectors import HistoryEntry
@@ -25,6 +25,8 @@ def awaiting_decision(person: Person | None) -> QuerySet[Submission]:
         awaiting
         .exclude(votes__person=person)
         .select_related("version__policy", "committee", "submitted_by")
+        # For each one's progress (services.progress) without a query per row.
+        .prefetch_related("committee__members__person", "votes")
         .order_by("submitted_at")
     )
 
@@ -113,6 +115,8 @@ def audit_events(policy, *, viewer: Person | None, sees_every_draft: bool) -> li
             what = f"{vote.get_decision_display()} version {label}"
             if vote.recorded_for_meeting:
                 what += f" (meeting of {submission.meeting_date:%-d %B %Y}, minute {submission.minute_reference})"
+            elif vote.method == Vote.Method.LINK:
+                what += f" ({how_given(vote)})"
             if vote.comment:
                 what += f": “{vote.comment}”"
             events.append(HistoryEntry(vote.created_at, str(vote.person), what))
@@ -122,8 +126,44 @@ def audit_events(policy, *, viewer: Person | None, sees_every_draft: bool) -> li
     return events
 
 
+def how_given(vote: Vote) -> str:
+    """How a vote was given, in words: "by emailed link, from 203.0.113.5,
+    Safari on iPad"; "signed in to the portal"; "recorded by the clerk"."""
+    if vote.method == Vote.Method.CLERK or vote.recorded_for_meeting:
+        return "recorded by the clerk"
+    if vote.method == Vote.Method.PORTAL:
+        return "signed in to the portal"
+    parts = ["by emailed link"]
+    if vote.ip_address:
+        parts.append(f"from {vote.ip_address}")
+    if vote.user_agent:
+        parts.append(browser_summary(vote.user_agent))
+    return ", ".join(parts)
+
+
+# Most specific first: Edge and Chrome say "Safari" too, Chrome on iOS says "CriOS".
+BROWSERS = [("Edg", "Edge"), ("OPR", "Opera"), ("SamsungBrowser", "Samsung Internet"), ("Firefox", "Firefox"),
+            ("FxiOS", "Firefox"), ("CriOS", "Chrome"), ("Chromium", "Chromium"), ("Chrome", "Chrome"),
+            ("Safari", "Safari")]
+DEVICES = [("iPad", "iPad"), ("iPhone", "iPhone"), ("Android", "Android"), ("Windows", "Windows"),
+           ("Macintosh", "Mac"), ("CrOS", "Chromebook"), ("Linux", "Linux")]
+
+
+def browser_summary(user_agent: str) -> str:
+    """"Safari on iPad" from a browser's User-Agent header; the header itself
+    is kept on the vote, this is only how a page says it."""
+    browser = next((name for marker, name in BROWSERS if marker in user_agent), "")
+    device = next((name for marker, name in DEVICES if marker in user_agent), "")
+    if browser and device:
+        return f"{browser} on {device}"
+    return browser or device or "an unrecognised browser"
+
+
 def decides_or_drafts(person: Person | None) -> bool:
     """Whether the Approvals page has anything for this person."""
     if person is None:
         return False
-    return CommitteeMember.objects.filter(person=person).exists() or person.owned_policies.exists()
+    # One round trip for both: every signed-in page's navigation asks.
+    seat = CommitteeMember.objects.filter(person=person)
+    owned = Policy.objects.filter(owner=person)
+    return Person.objects.filter(pk=person.pk).filter(Exists(seat) | Exists(owned)).exists()

@@ -5,17 +5,20 @@ refused with a message a person can act on."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from approvals import notifications, selectors
+from approvals import adoption_decisions, notifications, selectors
 from approvals.models import CommitteeMember, Decision, Submission, Vote
 from approvals.permissions import conflict_of_interest, is_member
 from people.models import Person, User
 from policies.models import Committee, Policy, PolicyVersion, version_sort_key
 from policies.services import publish_version
 from policies.text import normalise_text
+from policies.variants import copy_variants
+from portal.browsers import browser_words
 
 OPEN_DRAFT_EXISTS = "There is already an open draft (version {label}) of this policy: carry on with that one."
 NOT_A_DRAFT = "Version {label} is {status}, so it cannot be {action}."
@@ -34,6 +37,24 @@ SINGLE_APPROVER_NOT_ALLOWED = (
     "The {committee} has a quorum of {quorum}, so one member would approve alone, and it is not set to allow "
     "a single approver. An administrator must raise its quorum to 2 or more, or allow a single approver, "
     "before it can decide."
+)
+ONE_MEMBER_NOT_ALLOWED = (
+    "The {committee} decides by any one member's approval, and it is not set to allow a single approver. "
+    "An administrator must choose another threshold, or allow a single approver, before it can decide."
+)
+ONLY_ONE_VOTER_NOT_ALLOWED = (
+    "Every member of the {committee} must approve, but only {voter} may vote on this draft, so one member "
+    "would approve alone, and the committee is not set to allow a single approver."
+)
+NOBODY_MAY_VOTE = (
+    "Nobody on the {committee} may vote on this draft: {reasons}. Add members to the committee, or send the "
+    "draft to another committee."
+)
+NO_MEMBERS = "the committee has no members"
+QUORUM_OUT_OF_REACH = (
+    "The {committee} needs {needed} approvals, but only {voters} of its members may vote on this draft "
+    "(the author and the sender of a draft do not vote). Send it to another committee, or ask an "
+    "administrator to lower the quorum."
 )
 MEETING_DATE_OUT_OF_RANGE = (
     "The meeting date must lie between {earliest}, when the draft was sent to the committee, and today, {today}."
@@ -64,7 +85,7 @@ def start_draft(policy: Policy, *, by: Person, is_major: bool = False) -> Policy
             raise IllegalTransition(OPEN_DRAFT_EXISTS.format(label=open_draft.label))
         current = policy.current_version
         try:
-            return PolicyVersion.objects.create(
+            draft = PolicyVersion.objects.create(
                 policy=policy, label=next_label(policy, is_major=is_major), is_major=is_major,
                 status=PolicyVersion.Status.DRAFT, body=normalise_text(current.body) if current else "",
                 author=by.job_title or by.full_name, author_person=by,
@@ -73,6 +94,8 @@ def start_draft(policy: Policy, *, by: Person, is_major: bool = False) -> Policy
             )
         except IntegrityError as error:  # a second tab started one at the same moment
             raise IllegalTransition(OPEN_DRAFT_EXISTS.format(label="")) from error
+        copy_variants(source=current, to=draft)  # its audiences' texts come along, as its full text does
+        return draft
 
 
 def save_draft(
@@ -100,6 +123,7 @@ def submit_draft(version: PolicyVersion, *, committee: Committee, by: User) -> S
             raise IllegalTransition(NOTHING_TO_SUBMIT)
         _require_approving_committee(version.policy, committee)
         _require_quorum_allowed(committee)
+        _require_voters(Submission(version=version, committee=committee, submitted_by=by))
         version.status = PolicyVersion.Status.AWAITING_APPROVAL
         version.save()
         submission = Submission.objects.create(version=version, committee=committee, submitted_by=by)
@@ -109,28 +133,161 @@ def submit_draft(version: PolicyVersion, *, committee: Committee, by: User) -> S
 
 def record_vote(
     submission: Submission, *, member: Person, decision: str, comment: str = "", today: datetime.date | None = None,
+    method: str = Vote.Method.PORTAL, ip_address: str | None = None, user_agent: str = "",
 ) -> Submission:
-    """A member's decision in the portal. The draft is approved once the
-    committee's quorum of approvals is reached; one request for changes or
-    one rejection decides at once."""
+    """A member's decision in the portal (or by an emailed link: `method`,
+    with the address and browser it came from). The draft is approved once the
+    committee's threshold is met (approvals.services.progress); one request
+    for changes or one rejection decides at once."""
     today = today or timezone.localdate()
     with transaction.atomic():
         submission = _lock_for_decision(submission, mode=Committee.DecisionMode.QUORUM, person=member,
-                                        decision=decision, comment=comment)
-        committee = submission.committee
+                                        decision=decision, comment=normalise_text(comment))
         # The committee may have been changed in the admin since the draft was sent.
-        _require_quorum_allowed(committee)
+        _require_quorum_allowed(submission.committee)
         try:
             with transaction.atomic():
-                Vote.objects.create(submission=submission, person=member, decision=decision, comment=comment)
+                Vote.objects.create(submission=submission, person=member, decision=decision,
+                                    comment=normalise_text(comment), method=method, ip_address=ip_address or None,
+                                    user_agent=browser_words(user_agent))
         except IntegrityError as error:
             raise IllegalTransition(ALREADY_VOTED) from error
-        approvals = submission.votes.filter(decision=Decision.APPROVE).count()
         if decision != Decision.APPROVE:
             _decide(submission, decision, on=today, today=today)
-        elif approvals >= committee.quorum:
-            _decide(submission, Decision.APPROVE, on=today, today=today)
+        else:
+            _decide_if_threshold_met(submission, today=today)
         return submission
+
+
+# ---- thresholds: who votes on a draft, how many approvals decide it ----------------------------
+
+ALL_HAVE_APPROVED = "{approved} of {needed} members have approved"
+APPROVALS_NEEDED = "{approved} of {needed} approvals needed"
+AUTHOR_DOES_NOT_VOTE = "{person} wrote this draft and does not vote"
+SUBMITTER_DOES_NOT_VOTE = "{person} sent this draft to the committee and does not vote"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a submission stands against its committee's threshold, counted
+    from the committee's members as they are now: a member who joins must
+    also approve where every member must; one who leaves no longer counts,
+    nor does their approval. The author and the sender of a draft never
+    vote on it (permissions.conflict_of_interest), so they are not counted."""
+
+    threshold: str
+    needed: int
+    approved: list[Person]
+    waiting_for: list[Person]
+    not_voting: list[str]
+
+    @property
+    def is_met(self) -> bool:
+        return self.needed > 0 and len(self.approved) >= self.needed
+
+    @property
+    def summary(self) -> str:
+        words = ALL_HAVE_APPROVED if self.threshold == Committee.Threshold.ALL else APPROVALS_NEEDED
+        return words.format(approved=len(self.approved), needed=self.needed)
+
+    @property
+    def waiting_for_names(self) -> str:
+        return ", ".join(str(person) for person in self.waiting_for)
+
+
+def voters(submission: Submission) -> tuple[list[Person], list[str]]:
+    """The members who may vote on this draft, and why each member who may
+    not does not. Reads `committee.members` (prefetch it with its people for
+    a list of submissions)."""
+    eligible, not_voting = [], []
+    version = submission.version
+    for seat in submission.committee.members.all():
+        if seat.role != CommitteeMember.Role.MEMBER:
+            continue
+        person = seat.person
+        if conflict_of_interest(person, submission) is None:
+            eligible.append(person)
+        elif version.author_person_id == person.pk:
+            not_voting.append(AUTHOR_DOES_NOT_VOTE.format(person=person))
+        else:
+            not_voting.append(SUBMITTER_DOES_NOT_VOTE.format(person=person))
+    return eligible, not_voting
+
+
+def progress(submission: Submission) -> Progress:
+    """How far the draft is from approval. Reads `votes` and
+    `committee.members` (prefetched for a list: see selectors.awaiting_decision)."""
+    eligible, not_voting = voters(submission)
+    committee = submission.committee
+    decided = {vote.person_id: vote.decision for vote in submission.votes.all()}
+    approved = [person for person in eligible if decided.get(person.pk) == Decision.APPROVE]
+    needed = {
+        Committee.Threshold.ONE: 1,
+        Committee.Threshold.ALL: len(eligible),
+    }.get(committee.threshold, max(committee.quorum, 1))
+    return Progress(threshold=committee.threshold, needed=needed, approved=approved,
+                    waiting_for=[person for person in eligible if person.pk not in decided], not_voting=not_voting)
+
+
+def recount_open_submissions(committee: Committee, *, today: datetime.date | None = None) -> list[Submission]:
+    """After a member joins, leaves or changes role: decide any open
+    submission whose threshold the members now on the committee have met
+    (every remaining member had approved when the one still to vote left).
+    Safe to run twice: a decided submission is no longer open."""
+    today = today or timezone.localdate()
+    if committee.decision_mode != Committee.DecisionMode.QUORUM:
+        return []
+    decided = []
+    for pk in committee.submissions.filter(status=Submission.Status.AWAITING).values_list("pk", flat=True):
+        with transaction.atomic():
+            submission = Submission.objects.select_for_update().select_related("committee", "version").get(pk=pk)
+            if submission.status == Submission.Status.AWAITING and _decide_if_threshold_met(submission, today=today):
+                decided.append(submission)
+    return decided
+
+
+def recount_after_seat_change(sender, instance: CommitteeMember, **kwargs) -> None:
+    """Receiver of CommitteeMember's post_save and post_delete (approvals.apps)."""
+    committee = Committee.objects.filter(pk=instance.committee_id).first()
+    if committee is not None:
+        recount_open_submissions(committee)
+
+
+def _decide_if_threshold_met(submission: Submission, *, today: datetime.date) -> bool:
+    if _alone_without_leave(submission) is not None or not progress(submission).is_met:
+        return False
+    _decide(submission, Decision.APPROVE, on=today, today=today)
+    return True
+
+
+def _alone_without_leave(submission: Submission) -> str | None:
+    """Why one person would approve this draft alone without the leave of the
+    committee's terms of reference, or None."""
+    committee = submission.committee
+    if committee.allows_single_approver or committee.threshold != Committee.Threshold.ALL:
+        return None  # the one-member and quorum thresholds are checked on the committee alone
+    eligible, _ = voters(submission)
+    if len(eligible) == 1:
+        return ONLY_ONE_VOTER_NOT_ALLOWED.format(committee=committee, voter=eligible[0])
+    return None
+
+
+def _require_voters(submission: Submission) -> None:
+    """A committee whose members decide in the portal must have someone who
+    may vote on this draft, and enough of them to meet its threshold."""
+    committee = submission.committee
+    if committee.decision_mode != Committee.DecisionMode.QUORUM:
+        return
+    eligible, not_voting = voters(submission)
+    if not eligible:
+        raise IllegalTransition(NOBODY_MAY_VOTE.format(committee=committee,
+                                                       reasons="; ".join(not_voting) or NO_MEMBERS))
+    refusal = _alone_without_leave(submission)
+    if refusal is not None:
+        raise IllegalTransition(refusal)
+    if committee.threshold == Committee.Threshold.M_OF_N and committee.quorum > len(eligible):
+        raise IllegalTransition(QUORUM_OUT_OF_REACH.format(committee=committee, needed=committee.quorum,
+                                                           voters=len(eligible)))
 
 
 def record_meeting_decision(
@@ -143,7 +300,7 @@ def record_meeting_decision(
                                         decision=decision, comment=comment)
         _require_meeting_date_in_range(submission, meeting_date, today=today)
         Vote.objects.create(submission=submission, person=clerk, decision=decision, comment=comment,
-                            recorded_for_meeting=True)
+                            recorded_for_meeting=True, method=Vote.Method.CLERK)
         submission.meeting_date, submission.minute_reference = meeting_date, minute_reference.strip()
         _decide(submission, decision, on=meeting_date, today=today)
         return submission
@@ -180,7 +337,9 @@ def _decide(submission: Submission, decision: str, *, on: datetime.date, today: 
     }[decision]
     submission.decided_at = timezone.now()
     submission.save()
-    if decision == Decision.APPROVE:
+    if submission.adoption_id is not None:  # a school's committee adopting a trust version: no version changes
+        adoption_decisions.decided(submission, decision, on=on)
+    elif decision == Decision.APPROVE:
         _approve(version, committee=submission.committee, on=on, today=today)
     else:
         version.status = (PolicyVersion.Status.DRAFT if decision == Decision.REQUEST_CHANGES
@@ -244,7 +403,13 @@ def _require_approving_committee(policy: Policy, committee: Committee) -> None:
 
 
 def _require_quorum_allowed(committee: Committee) -> None:
-    if committee.decides_alone_without_leave:
+    """One person approving alone needs the leave of the committee's terms of
+    reference (allows_single_approver)."""
+    if committee.decision_mode != Committee.DecisionMode.QUORUM or committee.allows_single_approver:
+        return
+    if committee.threshold == Committee.Threshold.ONE:
+        raise IllegalTransition(ONE_MEMBER_NOT_ALLOWED.format(committee=committee))
+    if committee.threshold == Committee.Threshold.M_OF_N and committee.decides_alone_without_leave:
         raise IllegalTransition(SINGLE_APPROVER_NOT_ALLOWED.format(committee=committee, quorum=committee.quorum))
 
 

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from approvals import permissions, redline, selectors, services
+from approvals import links, permissions, redline, selectors, services
 from approvals.forms import DraftForm, MeetingDecisionForm, SubmitForm, VoteForm
 from approvals.models import Submission
 from people.selectors import person_for_user
@@ -109,8 +109,11 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
 
 def inbox(request: HttpRequest) -> HttpResponse:
     person = person_for_user(request.user)
+    awaiting = list(selectors.awaiting_decision(person))
+    for submission in awaiting:
+        submission.progress = services.progress(submission)
     return render(request, "approvals/inbox.html", {
-        "awaiting": selectors.awaiting_decision(person),
+        "awaiting": awaiting,
         "mine": selectors.my_drafts(person),
     })
 
@@ -139,9 +142,19 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                    else "", with_quiz(version.body, version.quiz))
         if current is None or current.pk != version.pk else [],
         "metadata": selectors.metadata_changes(current, version) if current and current.pk != version.pk else [],
-        "votes": submission.votes.select_related("person"),
+        "votes": _votes_with_how(submission),
         "form": form if seat.can_decide else None, "clerk_mode": clerk_mode, "conflict": seat.conflict,
+        "progress": None if clerk_mode else services.progress(submission),
+        "may_send_links": not clerk_mode and submission.status == Submission.Status.AWAITING
+        and links.may_send_vote_links(request.user, submission),
     })
+
+
+def _votes_with_how(submission: Submission) -> list:
+    votes = list(submission.votes.select_related("person"))
+    for vote in votes:
+        vote.how = selectors.how_given(vote)  # "by emailed link, from 203.0.113.5, Safari on iPad"
+    return votes
 
 
 def _decide(request, submission, person, form, clerk_mode) -> HttpResponse:

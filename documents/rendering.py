@@ -30,7 +30,7 @@ from django.utils import timezone
 from acknowledgements.certificates import certificates_for
 from documents.models import VersionPdf
 from policies import selectors
-from policies.models import PolicyVersion
+from policies.models import PolicyVersion, VersionVariant
 from policies.rendering import render_version_body
 
 # Bump when a template or the stylesheet changes: every cached PDF is then stale.
@@ -79,6 +79,36 @@ def policy_document(version: PolicyVersion) -> PolicyDocument:
     ]
     key = hashlib.sha256(json.dumps(key_parts, default=str).encode()).hexdigest()
     return PolicyDocument(version=version, context=context, key=key)
+
+
+def variant_document(variant: VersionVariant) -> PolicyDocument:
+    """A variant for audiences as its own document: the version's cover and
+    version table, the variant's title on the cover and its text in place of
+    the full text."""
+    base = policy_document(variant.version)
+    rendered = render_version_body(variant.body, variant.content_hash)
+    prefix = f"v{variant.version_id}-{variant.key}-"
+    context = {**base.context, "variant": variant, "rendered": rendered, "prefix": prefix,
+               "body_html": _column_headers(rendered.html.replace(' id="', f' id="{prefix}'))}
+    key = hashlib.sha256(json.dumps([base.key, "variant", variant.key, variant.title, variant.content_hash]
+                                    ).encode()).hexdigest()
+    return PolicyDocument(version=variant.version, context=context, key=key)
+
+
+def variant_pdf(variant: VersionVariant) -> Path:
+    """The variant's PDF file, rendered once and then read from the cache (its
+    key stands for everything drawn, as a version's does)."""
+    document = variant_document(variant)
+    path = cache_dir() / f"variant-{document.key}.pdf"
+    if not path.exists():
+        html = render_to_string("documents/policy.html", document.context)
+        _write_atomically(path, html_to_pdf(html))
+    return path
+
+
+def _document_owed(obligation) -> PolicyDocument:
+    """What a pack shows for an obligation: the variant the person owes, or the full text."""
+    return variant_document(obligation.variant) if obligation.variant_id else policy_document(obligation.version)
 
 
 # A policy's own tables (Markdown) head their columns in <thead>: each header
@@ -170,7 +200,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def pack_pdf(person, obligations) -> bytes:
     """A new starter's pack: a cover listing the policies, then each one."""
-    documents = [policy_document(o.version) for o in obligations]
+    documents = [_document_owed(o) for o in obligations]
     html = render_to_string("documents/pack.html", {
         "person": person, "documents": documents, "today": timezone.localdate(),
     })
@@ -191,7 +221,7 @@ def record_html(person) -> str:
 
 def pack_path(person, obligations) -> Path:
     """Where this person's pack (for exactly these versions) is cached."""
-    keys = [policy_document(o.version).key for o in obligations]
+    keys = [_document_owed(o).key for o in obligations]
     key = hashlib.sha256(json.dumps([TEMPLATE_VERSION, person.pk, keys]).encode()).hexdigest()
     return cache_dir() / f"pack-{key}.pdf"
 

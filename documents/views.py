@@ -15,7 +15,7 @@ from acknowledgements.selectors import owed_sign_offs
 from documents import permissions, rendering, tasks
 from people.models import Person
 from people.selectors import require_person
-from policies.models import PolicyVersion
+from policies.models import PolicyVersion, VersionVariant
 from policies.permissions import can_read_version
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,19 @@ def version_pdf(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     if not can_read_version(request.user, version):
         raise Http404
     return _served(version, request)
+
+
+def variant_pdf(request: HttpRequest, slug: str, label: str, key: str) -> HttpResponse:
+    """A version's variant for audiences as its own PDF, readable by whoever may read the version."""
+    variants = VersionVariant.objects.select_related("version__committee", "version__policy__organisation")
+    variant = get_object_or_404(variants, version__policy__slug=slug, version__label=label, key=key)
+    if not can_read_version(request.user, variant.version):
+        raise Http404
+    try:
+        path = rendering.variant_pdf(variant)
+    except rendering.PdfError as error:
+        return render(request, "documents/unavailable.html", {"message": str(error)}, status=503)
+    return _pdf(path, f"{slug}-v{label}-{key}.pdf")
 
 
 @login_not_required

@@ -16,13 +16,30 @@ PERSON_DENIED = "This person's record belongs to another school."
 
 
 def hr_organisations(user: User) -> list[Organisation]:
+    return role_organisations(user, Role.HR)
+
+
+def role_organisations(user: User, role: str) -> list[Organisation]:
+    """The organisations in which the user holds `role` (nothing once they
+    have left). Every role is read in one query and kept on the user object
+    for the rest of the request, as Django keeps permissions (_perm_cache):
+    the navigation and the page's own checks would otherwise each ask."""
     if not user.is_authenticated:
         return []
+    cached = getattr(user, "_role_organisations_cache", None)
+    if cached is None:
+        cached = user._role_organisations_cache = _roles_held(user)
+    return list(cached.get(role, []))
+
+
+def _roles_held(user: User) -> dict[str, list[Organisation]]:
     person = person_for_user(user)
     if person is None or has_left(person):
-        return []
-    return [r.organisation for r in RoleAssignment.objects.filter(person=person, role=Role.HR)
-            .select_related("organisation")]
+        return {}
+    held: dict[str, list[Organisation]] = {}
+    for assignment in RoleAssignment.objects.filter(person=person).select_related("organisation"):
+        held.setdefault(assignment.role, []).append(assignment.organisation)
+    return held
 
 
 def is_hr(user: User) -> bool:

@@ -1,17 +1,41 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from policies.models import Committee, Legislation, Policy, PolicyVersion, RelatedPolicyName
+from policies.models import (
+    VARIANT_IS_LOCKED,
+    Committee,
+    Legislation,
+    Policy,
+    PolicyVersion,
+    RelatedPolicyName,
+    VersionVariant,
+)
 from policies.text import normalise_text
+
+QUORUM_ABOVE_MEMBERS = (
+    "The {committee} needs {quorum} approvals but has {members} members who vote: no draft can be approved "
+    "by it until enough members are added or the quorum is lowered."
+)
 
 
 @admin.register(Committee)
 class CommitteeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "organisation", "decision_mode", "quorum", "allows_single_approver"]
+    list_display = ["name", "short_name", "organisation", "decision_mode", "threshold", "quorum",
+                    "allows_single_approver"]
     list_filter = ["organisation"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "short_name"]
+
+    def save_model(self, request, obj: Committee, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Allowed (members are added after the committee is made), but a
+        # draft sent to it now would be refused: say so while it is fresh.
+        members = obj.members.filter(role="member").count()  # approvals.CommitteeMember, by its reverse name
+        if (obj.decision_mode == Committee.DecisionMode.QUORUM and obj.threshold == Committee.Threshold.M_OF_N
+                and obj.quorum > members):
+            self.message_user(request, QUORUM_ABOVE_MEMBERS.format(committee=obj, quorum=obj.quorum,
+                                                                   members=members), messages.WARNING)
 
 
 @admin.register(Legislation)
@@ -89,3 +113,32 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and (obj is None or not obj.is_locked)
+
+
+class VersionVariantAdminForm(PolicyVersionAdminForm):
+    """The same CRLF-safe body; a variant is added only to a version not yet approved."""
+
+    def clean_version(self) -> PolicyVersion:
+        version = self.cleaned_data["version"]
+        if version.is_locked:
+            raise forms.ValidationError(VARIANT_IS_LOCKED.format(label=version.label, policy=version.policy,
+                                                                 key=self.data.get("key", "")))
+        return version
+
+
+@admin.register(VersionVariant)
+class VersionVariantAdmin(SimpleHistoryAdmin):
+    """A version's variants for audiences: editable while the version is a
+    draft, shown but locked once it is approved (the model refuses too)."""
+
+    form = VersionVariantAdminForm
+    list_display = ["version", "key", "title"]
+    search_fields = ["version__policy__title", "key", "title"]
+    autocomplete_fields = ["version"]
+    readonly_fields = ["content_hash", "created_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or not obj.version.is_locked)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.version.is_locked)

@@ -44,6 +44,10 @@ SINGLE_APPROVER_NEEDS_LEAVE = (
     "A quorum of 1 lets one member approve a policy alone: raise the quorum to 2 or more, "
     "or tick \"allow a single approver\" if the committee's terms of reference allow it."
 )
+ONE_MEMBER_NEEDS_LEAVE = (
+    "\"Any one member\" lets one member approve a policy alone: choose another threshold, "
+    "or tick \"allow a single approver\" if the committee's terms of reference allow it."
+)
 
 
 class Committee(models.Model):
@@ -102,7 +106,13 @@ class Committee(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.decides_alone_without_leave:
+        # Where every member must approve, the quorum is not used: a committee
+        # of one is refused when a draft is sent to it (approvals.services).
+        if self.decision_mode != self.DecisionMode.QUORUM or self.allows_single_approver:
+            return
+        if self.threshold == self.Threshold.ONE:
+            raise ValidationError({"threshold": ONE_MEMBER_NEEDS_LEAVE})
+        if self.threshold == self.Threshold.M_OF_N and self.decides_alone_without_leave:
             raise ValidationError({"quorum": SINGLE_APPROVER_NEEDS_LEAVE})
 
     @property
@@ -267,6 +277,23 @@ def version_hash(body: str, quiz: list | None) -> str:
     return hashlib.sha256(f"{body_hash}\n{canonical_quiz(quiz)}".encode()).hexdigest()
 
 
+VARIANT_IS_LOCKED = "Version {label} of {policy} is approved: its variant {key} cannot be changed or removed."
+
+
+class VersionVariantQuerySet(models.QuerySet):
+    """Bulk writes keep the lock the model's save and delete keep."""
+
+    def update(self, **kwargs):
+        if self.filter(version__status__in=PolicyVersion.LOCKED_STATUSES).exists():
+            raise ImmutableVersionError("An approved version's variants cannot be changed in bulk.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(version__status__in=PolicyVersion.LOCKED_STATUSES).exists():
+            raise ImmutableVersionError("An approved version's variants cannot be removed.")
+        return super().delete()
+
+
 class VersionVariant(models.Model):
     """Another text of the same version for some audiences: the full text is
     the version's body, a variant is, say, a shorter annex for volunteers and
@@ -280,6 +307,7 @@ class VersionVariant(models.Model):
     content_hash = models.CharField("SHA-256 of the text", max_length=64, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = VersionVariantQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -290,9 +318,27 @@ class VersionVariant(models.Model):
         return f"{self.version}: {self.title}"
 
     def save(self, *args, **kwargs) -> None:
+        self._refuse_when_locked()
         self.body = normalise_text(self.body)
         self.content_hash = content_hash(self.body)
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_when_locked()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_when_locked(self) -> None:
+        # Read the version's status from the database, not the instance a
+        # caller may hold: an approved version's variants are evidence. The
+        # stored variant's version counts too, so moving a variant off an
+        # approved version is refused as well.
+        versions = {self.version_id}
+        if self.pk:
+            versions |= set(type(self).objects.filter(pk=self.pk).values_list("version_id", flat=True))
+        locked = PolicyVersion.objects.filter(pk__in=versions, status__in=PolicyVersion.LOCKED_STATUSES).first()
+        if locked is not None:
+            raise ImmutableVersionError(VARIANT_IS_LOCKED.format(label=locked.label, policy=locked.policy,
+                                                                 key=self.key))
 
 
 class PolicyVersionQuerySet(models.QuerySet):

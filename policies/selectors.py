@@ -116,6 +116,7 @@ def version_table(policy: Policy) -> list[PolicyVersion]:
         policy.versions.filter(status__in=PolicyVersion.LOCKED_STATUSES)
         .select_related("committee")
         .defer("body")
+        .annotate(variant_count=Count("variants"))  # "1 variant for audiences" beside the label
         .order_by("major", "minor", "id")
     )
     for previous, row in zip([None, *rows], rows, strict=False):

@@ -173,6 +173,10 @@ SESAME_MAX_AGE = env.int("SIGN_IN_LINK_MAX_AGE", default=3 * 24 * 60 * 60)
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "token"  # noqa: S105  (the query parameter's name, not a secret)
 
+# Voting links by email (approvals.links): single use, for committee members
+# who decide a draft without signing in; they expire after this many days.
+VOTE_LINK_DAYS = env.int("VOTE_LINK_DAYS", default=7)
+
 # Single sign-on with Microsoft 365 and Google (django-allauth), switched on
 # by setting a provider's client id and secret. Only people who already have
 # a staff record may sign in this way; allauth handles nothing else.

@@ -71,6 +71,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("staff_group", Kind.TEXT, "person__staff_group", _staff_group),
     Column("policy", Kind.TEXT, "policy__title"),
     Column("version", Kind.TEXT, "version__label"),
+    # The variant for audiences owed (its title, "Annex A: for volunteers"); empty for the full text.
+    Column("variant", Kind.TEXT, "variant__title"),
     # A yearly re-reading's school year ("2026–27"); empty otherwise.
     Column("period", Kind.TEXT, "period", _period),
     Column("owed_since", Kind.DATE, "owed_since", _iso),
@@ -94,7 +96,7 @@ PAGE_COLUMNS: tuple[PageColumn, ...] = (
     PageColumn("Person", ("person", "email"), "person"),
     PageColumn("School", ("school",), "school"),
     PageColumn("Staff group", ("staff_group",), "group"),
-    PageColumn("Policy", ("policy", "version", "period"), "policy"),
+    PageColumn("Policy", ("policy", "version", "variant", "period"), "policy"),
     PageColumn("Owed since", ("owed_since",), "owed_since"),
     PageColumn("Due", ("due", "days_overdue", "closed_because"), "due", latest_first="Sort by due date, latest first"),
 )

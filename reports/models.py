@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import models
 from django.utils import timezone
 
@@ -66,7 +68,12 @@ class ExportJob(models.Model):
     @property
     def download_name(self) -> str:
         """The file's name on the requester's computer, dated the day they asked."""
-        return f"outstanding-sign-offs-{timezone.localdate(self.created_at).isoformat()}.{self.fmt}"
+        return export_name(self.fmt, timezone.localdate(self.created_at))
+
+
+def export_name(fmt: str, day: datetime.date) -> str:
+    """An outstanding list's file name, prepared by the worker or streamed at once."""
+    return f"outstanding-sign-offs-{day.isoformat()}.{fmt}"
 
 
 class ComplianceDay(models.Model):

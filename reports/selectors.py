@@ -91,17 +91,19 @@ def outstanding(school_ids: list[int], filters: OutstandingFilters, *, today: da
 
 # What the page's rows show (reports.templatetags.report_filters.outstanding_rows):
 # only these are read, as a narrow row sorts faster (a school's rows are
-# sorted before the first 50 are taken: 15 ms against 27 ms with every column).
+# sorted before the first 50 are taken: 15 ms against 27 ms with every column),
+# and read as plain rows: 50 rows of four model instances each cost the page
+# more than the SQL that found them.
 PAGE_FIELDS = (
-    "person_id", "policy_id", "version_id", "period", "reason", "owed_since", "due_on",
-    "person__email", "person__staff_group", "policy__title", "version__label", "version__major", "version__minor",
-    "status", "closed_reason", "closed_on",
+    "person_id", "person_name", "person__email", "school_name", "person__staff_group", "policy__title",
+    "version__label", "version__major", "version__minor", "reason", "period", "owed_since", "due_on", "status",
+    "closed_reason", "closed_on", "variant__title",
 )
 
 
-def for_page(rows: QuerySet[Obligation]) -> QuerySet[Obligation]:
-    """outstanding()'s rows with just what the page shows of their person, policy and version."""
-    return rows.select_related("person", "policy", "version").only(*PAGE_FIELDS)
+def for_page(rows: QuerySet[Obligation]) -> QuerySet:
+    """outstanding()'s rows as named tuples of PAGE_FIELDS (`person__email` is `person__email`)."""
+    return rows.values_list(*PAGE_FIELDS, named=True)
 
 
 def _in_order_of(field: str, *, descending: bool, narrow: bool) -> OrderBy:

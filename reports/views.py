@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from acknowledgements import chain
 from people.models import Organisation
 from policies.models import Policy
+from reports import dashboard as dashboard_parts
 from reports import export_jobs, exports, permissions, selectors, understanding
 from reports.columns import PAGE_COLUMNS
 from reports.forms import OutstandingForm
-from reports.models import ExportJob
+from reports.models import ExportJob, export_name
 
 EXPORT_CONTENT_TYPES = {
     ExportJob.Format.CSV: "text/csv; charset=utf-8",
@@ -34,7 +35,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data, computed_at = selectors.dashboard(_scope(request))
     evidence = chain.last_check()  # the nightly verify_evidence's result
     return render(request, "reports/dashboard.html", {**data, "computed_at": computed_at, "evidence": evidence,
-                                                      "evidence_line": chain.dashboard_line(evidence)})
+                                                      "evidence_line": chain.dashboard_line(evidence),
+                                                      "dashboard_parts": dashboard_parts.rendered_parts(request)})
 
 
 @require_GET
@@ -80,7 +82,7 @@ def outstanding_export(request: HttpRequest, fmt: str) -> HttpResponse:
     obligations = selectors.outstanding(school_ids, filters)
     if not export_jobs.prepared_by_worker(fmt, school_ids, filters, obligations):
         response = StreamingHttpResponse(exports.csv_stream(obligations), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="outstanding-sign-offs-{timezone.localdate()}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{export_name("csv", timezone.localdate())}"'
         return response
     if request.method != "POST":
         # A GET (a bookmark, a mail scanner following a link) only offers the

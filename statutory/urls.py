@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from statutory import views
 
 app_name = "statutory"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.checklist, name="checklist"),
+    path("checklist.csv", views.checklist_csv, name="checklist_csv"),
+    path("policies/<slug:slug>/", views.tag_policy, name="tag_policy"),
+]

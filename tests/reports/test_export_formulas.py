@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from acknowledgements.services import sync_obligations
+from reports.columns import HEADER
 from tests.factories import PersonFactory, published_policy, sign_off_rule
 from tests.reports.exporting import prepared_export
 
@@ -49,7 +50,8 @@ def test_trust_hr_xlsx_export_holds_text_not_a_formula(world, signed_in, planted
     assert row[0].data_type == "s" and row[0].value == f"'{LEAK} @Lee"
     assert row[4].data_type == "s" and row[4].value == "'+Email Policy"
     assert not any(cell.data_type == "f" for r in sheet.iter_rows() for cell in r)
-    assert row[9].data_type == "n" and isinstance(row[9].value, int)  # days overdue stays a number
+    days_overdue = row[HEADER.index("days_overdue")]
+    assert days_overdue.data_type == "n" and isinstance(days_overdue.value, int)  # days overdue stays a number
 
 
 def test_outstanding_command_csv_and_xlsx_hold_no_formula(world, planted, tmp_path):

@@ -146,6 +146,16 @@ def south_record(w):
     return {"pk": w.staff_south.pk}
 
 
+def _draft_variant(policy, *, label: bool = False) -> dict:
+    """The open draft's Annex A, made inside the cell's savepoint (a draft's
+    variants may change; the published version's are locked)."""
+    from policies.models import VersionVariant
+
+    draft = policy.versions.get(status__in=PolicyVersion.OPEN_STATUSES)
+    VersionVariant.objects.get_or_create(version=draft, key="annex-a", defaults={"title": "Annex A", "body": "Text"})
+    return {"slug": policy.slug, "key": "annex-a", **({"label": draft.label} if label else {})}
+
+
 # Pages anyone may open without signing in, and why. A view marked
 # login_not_required must be here; a page here must be marked.
 PUBLIC = {
@@ -170,6 +180,7 @@ PUBLIC = {
     "google_login_by_token": "Google One Tap posts its token here",
     "microsoft_login": "single sign-on with Microsoft 365 starts here",
     "microsoft_callback": "Microsoft returns the visitor here",
+    "approvals:vote_link": "a committee member's emailed voting link: the token is the credential, single use",
 }
 
 DRAFT_READERS = DRAFTERS | {"superuser"}
@@ -343,7 +354,73 @@ MATRIX: list[Case] = [
     Case("privacy:my_export", expect(WITH_STAFF_RECORD, otherwise=NOT_FOUND)),  # no staff record: no data
     Case("privacy:person_export", expect(HR), variant="north-record", kwargs=north_record),
     Case("privacy:person_export", expect({"trust_hr", "superuser"}), variant="south-record", kwargs=south_record),
+    # ---- voting links (issue 20): the sender of the draft, a governance lead or the committee's clerk
+    # emails them; a link's page needs no sign-in, and an unknown token shows only "not valid".
+    Case("approvals:send_vote_links", expect({"owner", "governance"}), method="POST",
+         kwargs=lambda w: {"pk": w.submission.pk}),
+    # IGG's clerk (the governance lead) may ask, and is told IGG decides in meetings: no links.
+    Case("approvals:send_vote_links", expect({"governance"}), variant="clerk-committee", method="POST",
+         kwargs=lambda w: {"pk": w.own_submission.pk}),
+    *both("approvals:vote_link", expect(EVERYONE), variant="unknown-token",
+          kwargs=lambda w: {"token": "not-a-token-the-portal-ever-sent"},
+          data=lambda w: {"decision": "approve", "comment": ""}),
+    # ---- the statutory checklist (issue 20): governance leads, trustees (the board member is a trustee)
+    # and trust HR; a school's HR does not. Tagging a policy: its owner and its governance leads.
+    Case("statutory:checklist", expect({"trust_hr", "governance", "committee_member", "superuser"})),
+    Case("statutory:checklist_csv", expect({"trust_hr", "governance", "committee_member", "superuser"})),
+    *both("statutory:tag_policy", expect(DRAFTERS | {"superuser"}), variant="trust-policy",
+          kwargs=lambda w: {"slug": w.it.slug}, data=lambda w: {"items": []}),
+    *both("statutory:tag_policy", expect({"governance", "superuser"}), variant="north-policy",
+          kwargs=lambda w: {"slug": w.north.slug}, data=lambda w: {"items": []}),
+    # ---- variants for audiences (issue 20): whoever drafts the policy writes its open draft's variants; the
+    # trust's IT draft is before the Trust Board (read only: its pages say so), North's is still a draft.
+    *both("policies:variants", expect(DRAFTERS), variant="trust", kwargs=lambda w: {"slug": w.it.slug},
+          data=lambda w: {"key": "annex-b", "title": "Annex B", "body": "Text"}),
+    *both("policies:variants", expect({"governance"}), variant="north", kwargs=lambda w: {"slug": w.north.slug},
+          data=lambda w: {"key": "annex-b", "title": "Annex B", "body": "Text"}),
+    *both("policies:variant_edit", expect(DRAFTERS), variant="trust", data=lambda w: {"title": "A", "body": "A"},
+          kwargs=lambda w: _draft_variant(w.it)),
+    *both("policies:variant_edit", expect({"governance"}), variant="north", data=lambda w: {"title": "A", "body": "A"},
+          kwargs=lambda w: _draft_variant(w.north)),
+    Case("policies:variant_remove", expect(DRAFTERS), variant="trust", method="POST",
+         kwargs=lambda w: _draft_variant(w.it)),
+    Case("policies:variant_remove", expect({"governance"}), variant="north", method="POST",
+         kwargs=lambda w: _draft_variant(w.north)),
+    # A variant's PDF is read by whoever may read its version (as documents:version_pdf).
+    Case("documents:variant_pdf", expect(DRAFT_READERS | {"committee_member"}, otherwise=NOT_FOUND),
+         variant="trust-draft-in-committee", kwargs=lambda w: _draft_variant(w.it, label=True)),
+    Case("documents:variant_pdf", expect({"governance", "superuser"}, otherwise=NOT_FOUND), variant="north-draft",
+         kwargs=lambda w: _draft_variant(w.north, label=True)),
+    # ---- schools' adoptions (issue 20): a school's governance lead (here the trust's, who leads every school)
+    # prepares them; another school's or nobody's gets 404 for an adoption, 403 for the list. The school's
+    # copy in force is read by its staff too (it is what they sign).
+    Case("adoptions:index", expect({"governance"})),
+    Case("adoptions:start", expect({"governance"}), method="POST",
+         data=lambda w: {"school": w.north_school.pk, "policy": w.it.pk}),
+    Case("adoptions:detail", expect({"governance"}, otherwise=NOT_FOUND), variant="north-being-prepared",
+         kwargs=lambda w: _north_adoption(w)),
+    Case("adoptions:detail", expect({"governance", "staff_north", "school_hr_north"}, otherwise=NOT_FOUND),
+         variant="north-in-force", kwargs=lambda w: _north_adoption(w, in_force=True)),
+    *both("adoptions:prepare", expect({"governance"}, otherwise=NOT_FOUND), kwargs=lambda w: _north_adoption(w),
+          data=lambda w: {"action": "add_contact", "role": "Designated Safeguarding Lead", "name": "Priya Patel"}),
+    Case("adoptions:send", expect({"governance"}, otherwise=NOT_FOUND), method="POST",
+         kwargs=lambda w: _north_adoption(w)),
+    Case("adoptions:redline", expect({"governance"}, otherwise=NOT_FOUND), kwargs=lambda w: _north_adoption(w)),
+    Case("documents:adoption_pdf", expect({"governance", "staff_north", "school_hr_north"}, otherwise=NOT_FOUND),
+         variant="north-in-force", kwargs=lambda w: _north_adoption(w, in_force=True)),
 ]
+
+def _north_adoption(w, *, in_force: bool = False) -> dict:
+    """North Primary's adoption of the IT policy, made inside the cell's
+    savepoint: being prepared, or adopted (in force)."""
+    from adoptions.models import Adoption
+
+    status = Adoption.Status.ADOPTED if in_force else Adoption.Status.DRAFT
+    adoption, _ = Adoption.objects.get_or_create(
+        school=w.north_school, policy=w.it, status=status,
+        defaults={"version": w.it.current_version, "adopted_on": datetime.date(2026, 10, 12) if in_force else None})
+    return {"pk": adoption.pk}
+
 
 # --------------------------------------------------------------------------- the URL resolver
 

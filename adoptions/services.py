@@ -1,0 +1,213 @@
+"""Preparing a school's adoption of a trust policy: starting it from the
+trust's current version (with the local parts of the school's last
+adoption), editing its named contacts and local sections, and sending it to
+the school's local committee. The decision itself is the approvals
+machinery's (approvals.adoption_decisions, told by adoptions.events).
+
+Each public function is one transaction; a step the adoption's state does
+not allow is refused with a message a person can act on."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from adoptions import events
+from adoptions.models import Adoption, LocalContact, LocalSection
+from people.models import Organisation, User
+from policies.models import Committee, Policy
+from policies.text import normalise_text
+
+NOT_A_TRUST_POLICY = "{policy} is not a policy of {school}'s trust, so the school cannot adopt it."
+NO_CURRENT_VERSION = "{policy} has no published version to adopt yet."
+ALREADY_OPEN = "{school} is already preparing its adoption of {policy}: carry on with that one."
+ALREADY_ADOPTED = "{school} has already adopted version {label} of {policy}."
+NOT_BEING_PREPARED = "This adoption is {status}, so its local parts cannot be changed."
+UNKNOWN_SECTION = ("'{section}' is not a section of version {label} of the trust's text: choose one of its "
+                   "section headings.")
+SECTION_TEXT_NEEDED = "Write the local section's text."
+CONTACT_NEEDED = "Give the contact's role and name."
+WRONG_COMMITTEE = "The {committee} is not a committee of {school}: send the adoption to one of the school's own."
+NOT_THE_LATEST_VERSION = ("The trust has published version {label} since this adoption was started: start again "
+                          "from the current version.")
+
+
+class AdoptionRefused(Exception):
+    """A step the adoption's state does not allow; str() says why."""
+
+
+# --------------------------------------------------------------------------- the local parts' hash
+
+
+def _canonical_text(value: str) -> str:
+    # As policies.models.content_hash normalises a body: a browser's CRLF or a
+    # trailing space is not a different local text.
+    return "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").split("\n")).strip()
+
+
+def local_hash(contacts: list[LocalContact], sections: list[LocalSection]) -> str:
+    """The SHA-256 of the local parts in their canonical form: JSON with
+    sorted keys and no spacing, contacts and sections in their order, every
+    string normalised. Frozen: sign-offs pin it."""
+    canonical = {
+        "contacts": [{"role": _canonical_text(c.role), "name": _canonical_text(c.name),
+                      "email": _canonical_text(c.email), "phone": _canonical_text(c.phone)} for c in contacts],
+        "sections": [{"kind": s.kind, "section": _canonical_text(s.section), "body": _canonical_text(s.body)}
+                     for s in sections],
+    }
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def hash_of(adoption: Adoption) -> str:
+    return local_hash(list(adoption.contacts.all()), list(adoption.local_sections.all()))
+
+
+# --------------------------------------------------------------------------- headings of the trust text
+
+
+def section_headings(body: str) -> list[str]:
+    """The trust text's "## " section headings, as they read."""
+    return [line[3:].strip() for line in normalise_text(body).split("\n") if line.startswith("## ")]
+
+
+# --------------------------------------------------------------------------- starting
+
+
+def start_adoption(*, school: Organisation, policy: Policy, by: User | None) -> Adoption:
+    """A new adoption of the trust's current version, being prepared, with
+    the local parts of the school's adoption in force (or its last one)
+    copied, so a re-adoption starts from what the school had."""
+    with transaction.atomic():
+        policy = Policy.objects.select_for_update(of=("self",)).select_related("current_version").get(
+            pk=policy.pk)
+        if policy.organisation_id != school.trust_id:
+            raise AdoptionRefused(NOT_A_TRUST_POLICY.format(policy=policy, school=school))
+        version = policy.current_version
+        if version is None:
+            raise AdoptionRefused(NO_CURRENT_VERSION.format(policy=policy))
+        adoptions = Adoption.objects.filter(school=school, policy=policy)
+        if adoptions.filter(status__in=Adoption.OPEN_STATUSES).exists():
+            raise AdoptionRefused(ALREADY_OPEN.format(school=school, policy=policy))
+        in_force = adoptions.filter(status__in=Adoption.IN_FORCE_STATUSES).first()
+        if in_force is not None and in_force.version_id == version.pk:
+            raise AdoptionRefused(ALREADY_ADOPTED.format(school=school, label=version.label, policy=policy))
+        source = in_force or adoptions.exclude(status=Adoption.Status.DRAFT).order_by("-created_at").first()
+        try:
+            with transaction.atomic():
+                adoption = Adoption.objects.create(school=school, policy=policy, version=version,
+                                                   previous=in_force, created_by=by)
+        except IntegrityError as error:  # a second tab started one at the same moment
+            raise AdoptionRefused(ALREADY_OPEN.format(school=school, policy=policy)) from error
+        if source is not None:
+            _copy_local_parts(source, adoption)
+        return adoption
+
+
+def _copy_local_parts(source: Adoption, adoption: Adoption) -> None:
+    LocalContact.objects.bulk_create([
+        LocalContact(adoption=adoption, role=c.role, name=c.name, email=c.email, phone=c.phone, position=c.position)
+        for c in source.contacts.all()])
+    LocalSection.objects.bulk_create([
+        LocalSection(adoption=adoption, kind=s.kind, section=s.section, body=s.body, position=s.position)
+        for s in source.local_sections.all()])
+
+
+# --------------------------------------------------------------------------- editing the local parts
+
+
+def _being_prepared(adoption: Adoption) -> Adoption:
+    adoption = Adoption.objects.select_for_update().select_related("version").get(pk=adoption.pk)
+    if adoption.status != Adoption.Status.DRAFT:
+        raise AdoptionRefused(NOT_BEING_PREPARED.format(status=adoption.get_status_display().lower()))
+    return adoption
+
+
+def add_contact(adoption: Adoption, *, role: str, name: str, email: str = "", phone: str = "") -> LocalContact:
+    role, name = " ".join(role.split()), " ".join(name.split())
+    if not role or not name:
+        raise AdoptionRefused(CONTACT_NEEDED)
+    with transaction.atomic():
+        adoption = _being_prepared(adoption)
+        return LocalContact.objects.create(adoption=adoption, role=role, name=name, email=email.strip(),
+                                           phone=" ".join(phone.split()), position=adoption.contacts.count())
+
+
+def add_local_section(adoption: Adoption, *, kind: str, section: str, body: str) -> LocalSection:
+    """A local section added after, or replacing, a section of the trust text
+    named by its heading; the text arrives from a browser (CRLF) and is kept
+    in the canonical form."""
+    body = normalise_text(body).rstrip("\n")
+    if not body:
+        raise AdoptionRefused(SECTION_TEXT_NEEDED)
+    if kind not in LocalSection.Kind.values:
+        raise AdoptionRefused(UNKNOWN_SECTION.format(section=kind, label=""))
+    with transaction.atomic():
+        adoption = _being_prepared(adoption)
+        section = " ".join(section.split())
+        if section not in section_headings(adoption.version.body):
+            raise AdoptionRefused(UNKNOWN_SECTION.format(section=section, label=adoption.version.label))
+        return LocalSection.objects.create(adoption=adoption, kind=kind, section=section, body=body,
+                                           position=adoption.local_sections.count())
+
+
+def remove_local_part(adoption: Adoption, *, contact_id: int | None = None, section_id: int | None = None) -> None:
+    """Removes one of this adoption's contacts or sections (an id of another
+    adoption's part changes nothing)."""
+    with transaction.atomic():
+        adoption = _being_prepared(adoption)
+        if contact_id is not None:
+            adoption.contacts.filter(pk=contact_id).delete()
+        if section_id is not None:
+            adoption.local_sections.filter(pk=section_id).delete()
+
+
+# --------------------------------------------------------------------------- sending to the local committee
+
+
+def local_committees(school: Organisation):
+    return Committee.objects.filter(organisation=school).order_by("name")
+
+
+def send_to_committee(adoption: Adoption, *, committee: Committee, by: User) -> Adoption:
+    """Seals the local parts (their hash) and asks the school's committee to
+    decide, through the approvals machinery (adoptions.events.adoption_sent:
+    approvals opens the submission and tells the members). From here the
+    local parts never change."""
+    with transaction.atomic():
+        adoption = _being_prepared(adoption)
+        if committee.organisation_id != adoption.school_id:
+            raise AdoptionRefused(WRONG_COMMITTEE.format(committee=committee, school=adoption.school))
+        current = Policy.objects.filter(pk=adoption.policy_id).values_list("current_version_id", flat=True).first()
+        if current != adoption.version_id:
+            label = adoption.policy.current_version.label if adoption.policy.current_version else ""
+            raise AdoptionRefused(NOT_THE_LATEST_VERSION.format(label=label))
+        adoption.local_hash = hash_of(adoption)
+        adoption.status = Adoption.Status.AWAITING
+        adoption.committee = committee
+        adoption.save()
+        events.adoption_sent.send(sender=Adoption, adoption=adoption, committee=committee, by=by)
+        return adoption
+
+
+# --------------------------------------------------------------------------- a new major trust version
+
+
+def ask_to_readopt(*, version, today: datetime.date | None = None) -> list[Adoption]:
+    """Every adoption in force of an earlier version of the policy becomes
+    "to re-adopt" when a major version is published. Safe to run twice."""
+    today = today or timezone.localdate()
+    if not version.is_major:
+        return []
+    marked = []
+    for adoption in (Adoption.objects.select_for_update()
+                     .filter(policy=version.policy_id, status=Adoption.Status.ADOPTED)
+                     .exclude(version=version).select_related("school")):
+        adoption.status, adoption.readopt_since = Adoption.Status.TO_READOPT, today
+        adoption.save()
+        marked.append(adoption)
+    return marked
