@@ -71,10 +71,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("staff_group", Kind.TEXT, "person__staff_group", _staff_group),
     Column("policy", Kind.TEXT, "policy__title"),
     Column("version", Kind.TEXT, "version__label"),
-    # The variant for audiences owed (its title, "Annex A: for volunteers"); empty for the full text.
-    Column("variant", Kind.TEXT, "variant__title"),
     # A yearly re-reading's school year ("2026–27"); empty otherwise.
     Column("period", Kind.TEXT, "period", _period),
+    # The variant for audiences owed (its title, "Annex A: for volunteers"); empty for the full
+    # text. After the period, which has followed the version since issue 14.
+    Column("variant", Kind.TEXT, "variant__title"),
     Column("owed_since", Kind.DATE, "owed_since", _iso),
     Column("due", Kind.DATE, "due_on", _iso),
     Column("days_overdue", Kind.NUMBER, "due_on", _days_overdue),
@@ -96,7 +97,7 @@ PAGE_COLUMNS: tuple[PageColumn, ...] = (
     PageColumn("Person", ("person", "email"), "person"),
     PageColumn("School", ("school",), "school"),
     PageColumn("Staff group", ("staff_group",), "group"),
-    PageColumn("Policy", ("policy", "version", "variant", "period"), "policy"),
+    PageColumn("Policy", ("policy", "version", "period", "variant"), "policy"),
     PageColumn("Owed since", ("owed_since",), "owed_since"),
     PageColumn("Due", ("due", "days_overdue", "closed_because"), "due", latest_first="Sort by due date, latest first"),
 )

@@ -49,7 +49,7 @@ def by_email(rows) -> dict[str, dict]:
 
 def test_the_outstanding_csv_names_the_variant_and_leaves_the_full_text_empty(world, signed_in, owing):
     rows = by_email(csv_of(signed_in(world.trust_hr)))
-    assert HEADER.index("variant") == HEADER.index("version") + 1
+    assert HEADER.index("variant") == HEADER.index("period") + 1
     assert rows["val@school.example"]["variant"] == ANNEX_TITLE
     assert rows["staff@school.example"]["variant"] == ""
 

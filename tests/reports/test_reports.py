@@ -103,7 +103,7 @@ def test_csv_and_xlsx_exports_equal_the_filtered_page(world, signed_in, small_tr
     on_page = [o.person_name for o in page.context["page"].object_list]
     csv_rows = list(csv.reader(io.StringIO(b"".join(
         client.get(reverse("reports:export", args=["csv"]), query).streaming_content).decode())))
-    assert csv_rows[0] == ["person", "email", "school", "staff_group", "policy", "version", "variant", "period",
+    assert csv_rows[0] == ["person", "email", "school", "staff_group", "policy", "version", "period", "variant",
                            "owed_since", "due", "days_overdue", "closed_because"]
     assert [row[0] for row in csv_rows[1:]] == on_page == ["Sam Staff"]
     workbook = load_workbook(io.BytesIO(prepared_export(client, "xlsx", query)))
