@@ -24,6 +24,8 @@ from tests.policies.variant_world import ANNEX_TEXT, ANNEX_TITLE, FULL_TEXT, saf
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 STATEMENT = "I confirm that I have read and understood the Safeguarding Policy, version 1.0."
+# The volunteer confirms the words they read: the statement names the annex.
+ANNEX_STATEMENT = f"I confirm that I have read and understood the Safeguarding Policy, version 1.0 ({ANNEX_TITLE})."
 FITS_THE_SCREEN = "document.scrollingElement.scrollWidth <= Math.min(window.innerWidth, screen.width)"
 
 
@@ -50,7 +52,7 @@ def test_a_volunteer_signs_the_annex_on_a_phone_and_the_receipt_names_it(phone, 
     expect(phone.get_by_text("1.1 Wear your visitor badge at all times.")).to_be_visible()
     expect(phone.get_by_text("the same day, in writing")).to_have_count(0)
     assert phone.evaluate(FITS_THE_SCREEN), "the sign page is wider than the phone"
-    phone.get_by_label(STATEMENT).check()
+    phone.get_by_label(ANNEX_STATEMENT).check()
     phone.get_by_role("button", name="Sign", exact=True).click()
 
     expect(phone.get_by_role("heading", name="Sign-off receipt")).to_be_visible()
@@ -61,6 +63,7 @@ def test_a_volunteer_signs_the_annex_on_a_phone_and_the_receipt_names_it(phone, 
     assert f"Text signed:         {ANNEX_TITLE}" in download.value.path().read_text(encoding="utf-8")
     sign_off = SignOff.objects.get(person__email="val@school.example")
     assert sign_off.variant.key == "annex-a"
+    assert sign_off.statement == ANNEX_STATEMENT
     assert sign_off.content_hash == content_hash(ANNEX_TEXT) != safeguarding.current_version.content_hash
 
 

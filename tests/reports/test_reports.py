@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -125,8 +126,9 @@ def test_report_pages_query_counts_do_not_grow(world, signed_in, small_trust, dj
     client = signed_in(world.trust_hr)
     # The first view computes the figures, and reconstructs the trend's
     # earlier days once (reports.compliance_days): a few grouped queries more.
-    # 33: the statutory checklist's line for trust HR (statutory.dashboard).
-    with django_assert_max_num_queries(33) as dashboard_few:
+    # 33: the statutory checklist's line for trust HR (statutory.dashboard); 34 on
+    # SQLite, which writes the trend's reconstructed days in two INSERT batches.
+    with django_assert_max_num_queries(34 if connection.vendor == "sqlite" else 33) as dashboard_few:
         client.get(reverse("reports:dashboard"))
     with django_assert_max_num_queries(20) as list_few:
         client.get(reverse("reports:outstanding"))
