@@ -13,12 +13,13 @@ from policies.models import PolicyVersion
 NO_STAFF_RECORD = "Your login is not linked to a staff record, so there is nothing for you to sign."
 
 
-def sign_refusal(person: Person, version: PolicyVersion) -> str | None:
+def sign_refusal(person: Person, version: PolicyVersion, *, owes_it: bool = False) -> str | None:
     """Why the person may not sign the version on the sign page, or None if
-    they may: a leaver signs nothing, and nobody signs what they do not owe."""
+    they may: a leaver signs nothing, and nobody signs what they do not owe.
+    `owes_it`: the caller found their outstanding obligation for it."""
     if has_left(person):
         return services.LEFT_NOTHING_TO_SIGN
-    if not services.may_sign(person, version):
+    if not owes_it and not services.may_sign(person, version):
         return services.NOT_YOURS_TO_SIGN
     return None
 

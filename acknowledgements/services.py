@@ -328,6 +328,7 @@ def record_sign_off(
     ip_address: str | None = None,
     user_agent: str = "",
     session_began_with: str = "",
+    obligation: Obligation | None = None,
 ) -> tuple[SignOff, bool]:
     """Record that the person read and understood the version. Returns the
     sign-off and whether it is new: signing twice returns the first. Raises
@@ -336,18 +337,34 @@ def record_sign_off(
     the version and the obligation's period) or passed its check of
     understanding (CHECK_NOT_PASSED); the sign-off copies both.
 
+    `obligation` is the person's outstanding obligation for this version
+    when the caller has read it already (the sign page): it saves reading it
+    again, and is used only if it is exactly that.
+
     A paper method here is for trusted callers loading history (the demo
     data); HR's paper forms go through record_paper_sign_off, which checks
     the version and the date."""
     if version.status != PolicyVersion.Status.PUBLISHED:
         raise ValueError(NOT_CURRENT)
+    obligation = _outstanding(person, version, obligation)
     if method == SignOff.Method.BROWSER:
         if has_left(person):
             raise SignOffRefused(LEFT_NOTHING_TO_SIGN)
-        if not may_sign(person, version):
+        if obligation is None and not may_sign(person, version):  # owing this version is leave enough
             raise SignOffRefused(NOT_YOURS_TO_SIGN)
     return _record(person=person, version=version, method=method, recorded_by=recorded_by, signed_on=signed_on,
-                   note=note, ip_address=ip_address, user_agent=user_agent, session_began_with=session_began_with)
+                   note=note, ip_address=ip_address, user_agent=user_agent, session_began_with=session_began_with,
+                   obligation=obligation)
+
+
+def _outstanding(person: Person, version: PolicyVersion, given: Obligation | None) -> Obligation | None:
+    """The person's outstanding obligation for exactly this version: the one
+    the caller read, if it is that, else read now (with its variant)."""
+    if (given is not None and given.person_id == person.pk and given.version_id == version.pk
+            and given.status == Obligation.Status.OUTSTANDING):
+        return given
+    return (Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
+            .select_related("variant").first())
 
 
 def _record(
@@ -361,18 +378,19 @@ def _record(
     ip_address: str | None = None,
     user_agent: str = "",
     session_began_with: str = "",
+    obligation: Obligation | None = None,
 ) -> tuple[SignOff, bool]:
     if version.status != PolicyVersion.Status.PUBLISHED:
         raise ValueError(NOT_CURRENT)
     now = timezone.now()
-    obligation = (
-        Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
-        .select_related("variant").first()
-    )
+    obligation = _outstanding(person, version, obligation)
     period = obligation.period if obligation else ""
-    existing = _existing_sign_off(person, version, period)
-    if existing is not None:
-        return existing, False
+    if obligation is None:
+        # An outstanding obligation means no sign-off of its period yet (signing
+        # closes it); the unique constraint below still has the last word.
+        existing = _existing_sign_off(person, version, period)
+        if existing is not None:
+            return existing, False
     evidence = _browser_evidence(person, version, period) if method == SignOff.Method.BROWSER else {}
     text = text_to_sign(person, version, obligation=obligation)
     try:

@@ -60,15 +60,20 @@ CHECK_WRONG = "Some answers are not right yet. Re-read the sections named below,
 
 
 def _signable(request: HttpRequest, slug: str):
+    """The person, the policy, its current version and the person's
+    outstanding obligation for it (None if they sign it by the rule alone),
+    each read once: the permission, the opening, the text and the sign-off
+    all ask which obligation."""
     person = _me(request)
     policy = get_object_or_404(Policy.objects.select_related("current_version"), slug=slug,
                                current_version__isnull=False)
     version = policy.current_version
     version.policy = policy  # the statement and the text name it: no second read
-    refusal = permissions.sign_refusal(person, version)
+    obligation = selectors.outstanding_for(person, version)
+    refusal = permissions.sign_refusal(person, version, owes_it=obligation is not None)
     if refusal:
         raise PermissionDenied(refusal)
-    return person, policy, version
+    return person, policy, version, obligation
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,10 +81,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     """The text, the check of understanding (if the version has one), then the
     tick box. Only a GET records the opening: a POST that never showed anyone
     the text (a forged one) is refused by record_sign_off."""
-    person, policy, version = _signable(request, slug)
+    person, policy, version, obligation = _signable(request, slug)
     if request.method == "GET":
-        # Read once for the opening and the page: which obligation, which text.
-        obligation = selectors.outstanding_for(person, version)
         text = text_to_sign(person, version, obligation=obligation)
         viewings.record_viewing(person=person, version=version, ip_address=request.META.get("REMOTE_ADDR"),
                                 user_agent=request.headers.get("User-Agent", ""), obligation=obligation, text=text)
@@ -93,6 +96,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             sign_off, created = services.record_sign_off(
                 person=person, version=version, ip_address=request.META.get("REMOTE_ADDR"),
                 user_agent=request.headers.get("User-Agent", ""), session_began_with=session_began_with(request),
+                obligation=obligation,
             )
         except services.SignOffRefused as refusal:
             form.add_error(None, str(refusal))
@@ -107,7 +111,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 def check(request: HttpRequest, slug: str) -> HttpResponse:
     """Answers to the check of understanding: every attempt is kept; a wrong
     one shows the sign page again with the sections to re-read."""
-    person, policy, version = _signable(request, slug)
+    person, policy, version, _obligation = _signable(request, slug)
     sign_url = reverse("acknowledgements:sign", args=[slug])
     if request.method == "GET" or not quiz.has_check(version):
         return redirect(sign_url)

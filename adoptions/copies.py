@@ -29,9 +29,11 @@ def adoption_in_force(person: Person, version: PolicyVersion) -> Adoption | None
     schools, if any: what they read and sign is then the school's copy. (An
     adoption of an earlier version is not: until the school re-adopts, its
     staff sign the trust's text of the new one.)"""
-    return (Adoption.objects.filter(version=version, status__in=Adoption.IN_FORCE_STATUSES,
-                                    school__in=person.schools.values("pk"))
-            .select_related("school__trust", "committee", "version").order_by("school_id").first())
+    adoption = (Adoption.objects.filter(version=version, status__in=Adoption.IN_FORCE_STATUSES, school__people=person)
+                .select_related("school__trust").order_by("school_id").first())
+    if adoption is not None:
+        adoption.version = version  # the caller's: its body is not read twice (every sign-off asks)
+    return adoption
 
 
 @dataclass(frozen=True)
