@@ -35,17 +35,29 @@ SUBMITTER_CANNOT_DECIDE = (
 )
 
 
-def conflict_of_interest(person: Person | None, submission: Submission) -> str | None:
-    """Why this person may not decide this draft, or None. Whoever wrote a
-    draft or sent it for approval is never one of the people who approve it."""
+AUTHOR, SUBMITTER = "author", "submitter"
+
+
+def conflict_kind(person: Person | None, submission: Submission) -> str | None:
+    """AUTHOR or SUBMITTER when this person may not decide this draft, else
+    None. Whoever wrote a draft or sent it for approval is never one of the
+    people who approve it: the one place that rule is written."""
     if person is None:
         return None
-    version = submission.version
-    if version.author_person_id is not None and version.author_person_id == person.pk:
-        return AUTHOR_CANNOT_DECIDE.format(label=version.label)
+    if submission.version.author_person_id is not None and submission.version.author_person_id == person.pk:
+        return AUTHOR
     if person.user_id is not None and submission.submitted_by_id == person.user_id:
-        return SUBMITTER_CANNOT_DECIDE.format(label=version.label)
+        return SUBMITTER
     return None
+
+
+def conflict_of_interest(person: Person | None, submission: Submission) -> str | None:
+    """Why this person may not decide this draft (said to them), or None."""
+    kind = conflict_kind(person, submission)
+    if kind is None:
+        return None
+    words = AUTHOR_CANNOT_DECIDE if kind == AUTHOR else SUBMITTER_CANNOT_DECIDE
+    return words.format(label=submission.version.label)
 
 
 def is_member(person: Person | None, committee: Committee, role: str | None = None) -> bool:

@@ -8,11 +8,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from approvals import adoption_decisions, notifications, selectors
+from approvals import adoption_decisions, notifications, permissions, selectors
 from approvals.models import CommitteeMember, Decision, Submission, Vote
-from approvals.permissions import conflict_of_interest, is_member
+from approvals.permissions import conflict_kind, conflict_of_interest, is_member
 from people.models import Person, User
 from policies.models import Committee, Policy, PolicyVersion, version_sort_key
 from policies.services import publish_version
@@ -200,24 +201,27 @@ def voters(submission: Submission) -> tuple[list[Person], list[str]]:
     not does not. Reads `committee.members` (prefetch it with its people for
     a list of submissions)."""
     eligible, not_voting = [], []
-    version = submission.version
     for seat in submission.committee.members.all():
         if seat.role != CommitteeMember.Role.MEMBER:
             continue
         person = seat.person
-        if conflict_of_interest(person, submission) is None:
+        kind = conflict_kind(person, submission)
+        if kind is None:
             eligible.append(person)
-        elif version.author_person_id == person.pk:
-            not_voting.append(AUTHOR_DOES_NOT_VOTE.format(person=person))
         else:
-            not_voting.append(SUBMITTER_DOES_NOT_VOTE.format(person=person))
+            words = AUTHOR_DOES_NOT_VOTE if kind == permissions.AUTHOR else SUBMITTER_DOES_NOT_VOTE
+            not_voting.append(words.format(person=person))
     return eligible, not_voting
 
 
-def progress(submission: Submission) -> Progress:
+Voters = tuple[list[Person], list[str]]
+
+
+def progress(submission: Submission, *, counted: Voters | None = None) -> Progress:
     """How far the draft is from approval. Reads `votes` and
-    `committee.members` (prefetched for a list: see selectors.awaiting_decision)."""
-    eligible, not_voting = voters(submission)
+    `committee.members` (prefetched for a list: see selectors.awaiting_decision);
+    `counted` is voters(submission) when the caller has it already."""
+    eligible, not_voting = counted or voters(submission)
     committee = submission.committee
     decided = {vote.person_id: vote.decision for vote in submission.votes.all()}
     approved = [person for person in eligible if decided.get(person.pk) == Decision.APPROVE]
@@ -240,33 +244,39 @@ def recount_open_submissions(committee: Committee, *, today: datetime.date | Non
     decided = []
     for pk in committee.submissions.filter(status=Submission.Status.AWAITING).values_list("pk", flat=True):
         with transaction.atomic():
-            submission = Submission.objects.select_for_update().select_related("committee", "version").get(pk=pk)
+            submission = (Submission.objects.select_for_update().select_related("committee", "version")
+                          .prefetch_related("committee__members__person", "votes").get(pk=pk))
             if submission.status == Submission.Status.AWAITING and _decide_if_threshold_met(submission, today=today):
                 decided.append(submission)
     return decided
 
 
 def recount_after_seat_change(sender, instance: CommitteeMember, **kwargs) -> None:
-    """Receiver of CommitteeMember's post_save and post_delete (approvals.apps)."""
-    committee = Committee.objects.filter(pk=instance.committee_id).first()
+    """Receiver of CommitteeMember's post_save and post_delete (approvals.apps).
+    Only a committee whose members vote in the portal and that has a draft
+    awaiting its decision has anything to recount: one query for the rest
+    (a demo load or an import seats hundreds)."""
+    awaiting = Submission.objects.filter(committee=OuterRef("pk"), status=Submission.Status.AWAITING)
+    committee = Committee.objects.filter(Exists(awaiting), pk=instance.committee_id,
+                                         decision_mode=Committee.DecisionMode.QUORUM).first()
     if committee is not None:
         recount_open_submissions(committee)
 
 
 def _decide_if_threshold_met(submission: Submission, *, today: datetime.date) -> bool:
-    if _alone_without_leave(submission) is not None or not progress(submission).is_met:
+    counted = voters(submission)
+    if _alone_without_leave(submission, counted[0]) is not None or not progress(submission, counted=counted).is_met:
         return False
     _decide(submission, Decision.APPROVE, on=today, today=today)
     return True
 
 
-def _alone_without_leave(submission: Submission) -> str | None:
+def _alone_without_leave(submission: Submission, eligible: list[Person]) -> str | None:
     """Why one person would approve this draft alone without the leave of the
-    committee's terms of reference, or None."""
+    committee's terms of reference, or None. `eligible`: voters(submission)'s first part."""
     committee = submission.committee
     if committee.allows_single_approver or committee.threshold != Committee.Threshold.ALL:
         return None  # the one-member and quorum thresholds are checked on the committee alone
-    eligible, _ = voters(submission)
     if len(eligible) == 1:
         return ONLY_ONE_VOTER_NOT_ALLOWED.format(committee=committee, voter=eligible[0])
     return None
@@ -282,7 +292,7 @@ def _require_voters(submission: Submission) -> None:
     if not eligible:
         raise IllegalTransition(NOBODY_MAY_VOTE.format(committee=committee,
                                                        reasons="; ".join(not_voting) or NO_MEMBERS))
-    refusal = _alone_without_leave(submission)
+    refusal = _alone_without_leave(submission, eligible)
     if refusal is not None:
         raise IllegalTransition(refusal)
     if committee.threshold == Committee.Threshold.M_OF_N and committee.quorum > len(eligible):
