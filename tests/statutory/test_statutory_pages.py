@@ -8,6 +8,8 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from approvals.models import CommitteeMember
@@ -205,6 +207,31 @@ def test_governance_lead_lands_on_my_policies_and_sees_the_line(filled, signed_i
 def test_staff_see_no_statutory_line_on_my_policies(filled, signed_in):
     page = signed_in(filled.world.staff).get("/my/").content.decode()
     assert "statutory" not in page.lower()
+
+
+def _checklist_scope_queries(queries) -> list[str]:
+    """statutory.permissions.checklist_scope's query: organisations found
+    through, among others, a seat on a trust board."""
+    return [q["sql"] for q in queries.captured_queries
+            if 'FROM "people_organisation"' in q["sql"] and '"policies_committee"' in q["sql"]]
+
+
+def test_my_policies_asks_nothing_of_the_checklist_for_staff_without_a_role_or_a_seat(filled, signed_in):
+    """The menu already knows this person has no governance role and no
+    committee seat, so the page does not ask who may see the checklist."""
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in(filled.world.staff).get("/my/").status_code == 200
+    assert not _checklist_scope_queries(queries)
+    with CaptureQueriesContext(connection) as queries:
+        signed_in(filled.world.governance).get("/my/")
+    assert _checklist_scope_queries(queries)
+
+
+def test_a_trust_board_member_without_a_role_sees_the_line_on_my_policies(filled, signed_in):
+    member = PersonFactory(schools=[filled.world.north], staff_group=StaffGroup.SUPPORT)
+    CommitteeMember.objects.create(committee=filled.board, person=member, role=CommitteeMember.Role.MEMBER)
+    page = signed_in(member).get("/my/").content.decode()
+    assert "Test Learning Trust: 1 statutory policy missing" in page
 
 
 def test_tagging_page_links_to_the_checklist_only_for_those_who_may_open_it(filled, signed_in, client):
