@@ -9,12 +9,13 @@ class OutstandingForm(forms.Form):
     policy = forms.ChoiceField(label="Policy", required=False)
     group = forms.ChoiceField(label="Staff group", required=False,
                               choices=[("", "All staff groups"), *StaffGroup.choices])
-    overdue = forms.BooleanField(label="Overdue only", required=False)
-    new_starters = forms.BooleanField(label="New starters only", required=False)
-    closed = forms.BooleanField(label="Closed without signing", required=False)
+    # In the order the page shows them (report_filters.filter_fields writes them so).
     started_from = forms.DateField(label="Started from", required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
     started_to = forms.DateField(label="Started to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+    new_starters = forms.BooleanField(label="New starters only", required=False)
+    closed = forms.BooleanField(label="Closed without signing", required=False)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
     desc = forms.BooleanField(required=False, widget=forms.HiddenInput)
 

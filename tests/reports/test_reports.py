@@ -174,3 +174,16 @@ def test_the_csv_download_arrives_in_one_piece_when_it_is_small(world, signed_in
     pieces = list(response.streaming_content)
     assert len(pieces) == 1
     assert pieces[0].decode().count("\n") >= 3  # the header and the owing rows
+
+
+def test_the_filters_keep_what_was_chosen_and_say_which_date_they_could_not_read(world, signed_in, small_trust):
+    page = signed_in(world.trust_hr).get(reverse("reports:outstanding"), {
+        "school": world.north.slug, "group": "teaching", "overdue": "on", "started_from": "31/02/2026"}).content.decode()
+    assert f'<option value="{world.north.slug}" selected>' in page
+    assert '<option value="teaching" selected>' in page
+    assert '<input type="checkbox" name="overdue" id="id_overdue" checked>' in page
+    assert '<input type="checkbox" name="closed" id="id_closed">' in page
+    assert ('<input type="date" name="started_from" value="31/02/2026" aria-invalid="true" '
+            'aria-describedby="id_started_from_error" id="id_started_from">') in page
+    assert '<p class="field-error" id="id_started_from_error">Enter a valid date.</p>' in page
+    assert '<label for="id_started_to">Started to:</label><input type="date" name="started_to" id="id_started_to">' in page
