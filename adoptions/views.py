@@ -88,6 +88,9 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "Choose what to do.")
     return render(request, "adoptions/prepare.html", {
         "adoption": adoption, "copy": school_copy(adoption), "contact_form": contact_form,
+        # Re-adopting a newer trust version: how its changes meet the school's local parts.
+        "combined": combined_redline(adoption) if adoption.previous_id
+        and adoption.previous.version_id != adoption.version_id else None,
         "section_form": section_form, "committees": services.local_committees(adoption.school),
         "editable": adoption.status == Adoption.Status.DRAFT,
         "submission": adoption.submissions.order_by("-submitted_at").first(),

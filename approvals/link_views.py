@@ -76,6 +76,7 @@ def _page(link, form: VoteLinkForm) -> dict:
         "link": link, "submission": submission, "version": version, "current": current if changed else None,
         "changes": redline.compare(with_quiz(current.body, current.quiz) if changed else "",
                                    with_quiz(version.body, version.quiz)),
+        "variant_list": redline.compare_variants(current if changed else None, version),
         "metadata": selectors.metadata_changes(current, version) if changed else [],
         "rendered": render_markdown(version.body), "progress": progress(submission), "form": form,
     }

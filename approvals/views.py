@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from adoptions.copies import school_copy
+from adoptions.redlines import combined_redline
 from approvals import links, permissions, redline, selectors, services
 from approvals.forms import DraftForm, MeetingDecisionForm, SubmitForm, VoteForm
 from approvals.models import Submission
@@ -62,6 +64,7 @@ def edit_draft(request: HttpRequest, slug: str) -> HttpResponse:
         # The quiz is part of what is approved, so the redline shows it too.
         "changes": redline.compare(with_quiz(policy.current_version.body, policy.current_version.quiz)
                                    if policy.current_version else "", with_quiz(draft.body, draft.quiz)),
+        "variant_list": redline.compare_variants(policy.current_version, draft),
         "last_decision": selectors.last_decision(draft),
     })
 
@@ -103,6 +106,7 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "approvals/compare.html", {
         "policy": policy, "old": old, "new": new,
         "changes": redline.compare(with_quiz(old.body, old.quiz), with_quiz(new.body, new.quiz)),
+        "variant_list": redline.compare_variants(old, new),
         "metadata": selectors.metadata_changes(old, new),
     })
 
@@ -141,13 +145,24 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": redline.compare(with_quiz(current.body, current.quiz) if current and current.pk != version.pk
                                    else "", with_quiz(version.body, version.quiz))
         if current is None or current.pk != version.pk else [],
+        "variant_list": redline.compare_variants(current, version),
         "metadata": selectors.metadata_changes(current, version) if current and current.pk != version.pk else [],
+        **_adoption_parts(submission),
         "votes": _votes_with_how(submission),
         "form": form if seat.can_decide else None, "clerk_mode": clerk_mode, "conflict": seat.conflict,
         "progress": None if clerk_mode else services.progress(submission),
         "may_send_links": not clerk_mode and submission.status == Submission.Status.AWAITING
         and links.may_send_vote_links(request.user, submission),
     })
+
+
+def _adoption_parts(submission: Submission) -> dict:
+    """For a school's adoption: the school's copy, and (re-adopting) how the
+    trust's changes meet its local parts."""
+    adoption = submission.adoption
+    if adoption is None:
+        return {}
+    return {"copy": school_copy(adoption), "combined": combined_redline(adoption) if adoption.previous_id else None}
 
 
 def _votes_with_how(submission: Submission) -> list:
