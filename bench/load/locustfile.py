@@ -177,7 +177,7 @@ class StaffMember(PortalUser):
         double = DOUBLE_SUBMIT_EVERY and self.account["n"] % DOUBLE_SUBMIT_EVERY == 0
         posts = [gevent.spawn(self.sign_post, slug, form, email) for _ in range(2 if double else 1)]
         gevent.joinall(posts)
-        receipts = {post.value for post in posts}
+        receipts = {post.value[0] for post in posts}
         if None in receipts:
             return False
         if len(receipts) != 1:
@@ -189,7 +189,8 @@ class StaffMember(PortalUser):
         # Recorded before the receipt is viewed: the sign-off exists once the POST has redirected.
         with open(RESULTS, "a", encoding="utf-8") as results:
             results.write(json.dumps({"email": email, "policy": slug, "version": int(version.group(1)),
-                                      "sign_off": sign_off}) + "\n")
+                                      "sign_off": sign_off, "double": bool(double),
+                                      "post_ms": [post.value[1] for post in posts]}) + "\n")
         with self.client.get(f"/my/sign-offs/{sign_off}/", name="GET /my/sign-offs/[id]/ (receipt)",
                              catch_response=True) as response:
             if response.status_code != 200 or email not in response.text or (
@@ -197,16 +198,19 @@ class StaffMember(PortalUser):
                 response.failure(f"receipt {sign_off} wrong for {email}: {response.status_code}")
         return True
 
-    def sign_post(self, slug: str, form: dict, email: str) -> int | None:
-        """The sign-off POST; returns the receipt's id it redirects to."""
+    def sign_post(self, slug: str, form: dict, email: str) -> tuple[int | None, float]:
+        """The sign-off POST; returns the receipt's id it redirects to, and
+        its time in ms as locust counts it (the report splits the double
+        clicks out: the second waits for the first to commit)."""
         with self.post(f"/my/sign/{slug}/", form, name=SIGN_OFF_NAME,
                        referer=f"/my/sign/{slug}/") as response:
             receipt = RECEIPT.match(response.headers.get("Location", ""))
+            took = response.request_meta["response_time"]
             if response.status_code != 302 or not receipt:
                 response.failure(f"sign-off not recorded for {email}: {response.status_code} "
                                  f"{response.headers.get('Location')}")
-                return None
-        return int(receipt.group(1))
+                return None, took
+        return int(receipt.group(1)), took
 
 
 class HrOfficer(PortalUser):
