@@ -735,9 +735,9 @@ def evidence_figures() -> dict:
     its real count and time, and the figure is the time scaled to 2,000,000
     at the measured rate, either way (the walk is linear: one pass over links
     and records; a reseeded trust has a viewing per sign-off, 3,600,000 at 20k)."""
-    from acknowledgements import chain
+    from acknowledgements import evidence_check
 
-    result = chain.verify()
+    result = evidence_check.verify()
     records, seconds = result.records, result.seconds
     rate = records / seconds if seconds else 0.0
     scaled = seconds * EVIDENCE_GOAL_RECORDS / records if records else None

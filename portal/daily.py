@@ -22,7 +22,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from acknowledgements import chain, counts
+from acknowledgements import counts, evidence_check
 from acknowledgements.services import sync_obligations
 from approvals.services import publish_due_versions
 from imports.retention import old_batches, remove_old_batches
@@ -107,7 +107,7 @@ def check_counts(today: datetime.date, dry_run: bool) -> str:
 def verify_evidence(today: datetime.date, dry_run: bool) -> str:
     # After retention, which may erase a record's address (never sealed). The
     # result is kept (EvidenceCheck) for HR's dashboard; a break is logged.
-    result = chain.verify(save=not dry_run)
+    result = evidence_check.verify(save=not dry_run)
     if not result.intact:
         log.error("evidence chain broken: %s", result.first_broken)
     return result.last_line.removeprefix("evidence: ")

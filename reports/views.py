@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from acknowledgements import chain
+from acknowledgements import evidence_check
 from people.models import Organisation
 from policies.models import Policy
 from reports import dashboard as dashboard_parts
@@ -33,9 +33,9 @@ def _scope(request: HttpRequest) -> list[int]:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     data, computed_at = selectors.dashboard(_scope(request))
-    evidence = chain.last_check()  # the nightly verify_evidence's result
+    evidence = evidence_check.last_check()  # the nightly verify_evidence's result
     return render(request, "reports/dashboard.html", {**data, "computed_at": computed_at, "evidence": evidence,
-                                                      "evidence_line": chain.dashboard_line(evidence),
+                                                      "evidence_line": evidence_check.dashboard_line(evidence),
                                                       "dashboard_parts": dashboard_parts.rendered_parts(request)})
 
 

@@ -137,11 +137,11 @@ def chain_problems(people) -> list[str]:
     sealed exactly once."""
     from django.db.models import Count
 
-    from acknowledgements import chain
+    from acknowledgements import evidence_check
     from acknowledgements.models import EvidenceLink, SignOff
 
     problems = []
-    checked = chain.verify()
+    checked = evidence_check.verify()
     if not checked.intact:
         problems.append(f"evidence chain: {checked.last_line}")
     ids = list(SignOff.objects.filter(person__in=list(people)).values_list("pk", flat=True))

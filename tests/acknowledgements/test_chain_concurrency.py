@@ -6,7 +6,7 @@ The first writers of a chain that has no head yet race to make it safely."""
 
 import pytest
 
-from acknowledgements import chain
+from acknowledgements import evidence_check
 from acknowledgements.models import ChainHead, EvidenceLink, SignOff
 from people.models import Person
 from tests.concurrency import side_by_side
@@ -40,7 +40,7 @@ def test_two_schools_signing_at_once_make_one_unforked_chain(world):
     assert positions == list(range(1, 2 * len(people) + 1))  # a viewing and a sign-off each, no gap, no fork
     assert SignOff.objects.filter(version=version).count() == len(people)
     assert ChainHead.objects.get(chain=name).position == len(positions)
-    result = chain.verify()
+    result = evidence_check.verify()
     assert (result.intact, result.records) == (True, len(positions)), result.first_broken
 
 
@@ -57,4 +57,4 @@ def test_the_same_person_signing_in_two_tabs_at_once_is_sealed_once(world):
                    for _ in range(4)])
 
     assert EvidenceLink.objects.filter(kind="sign_off").count() == SignOff.objects.count() == 1
-    assert chain.verify().intact
+    assert evidence_check.verify().intact

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from acknowledgements import chain
+from acknowledgements import evidence_check
 from acknowledgements.models import EvidenceCheck
 from portal.daily import verify_evidence
 from tests.factories import published_policy, sign_off_rule, view_and_sign
@@ -44,17 +44,17 @@ def test_a_broken_check_is_a_red_alert_naming_the_break(signed_in, world):
 
 
 def test_no_check_yet_says_so(signed_in, world):
-    assert chain.NEVER_CHECKED in dashboard(signed_in, world)
+    assert evidence_check.NEVER_CHECKED in dashboard(signed_in, world)
 
 
 def test_the_time_is_said_in_uk_time_relative_to_today():
     check = EvidenceCheck(checked_at=at(2, 0), records=1, intact=True)
-    assert chain.when_checked(check, today=TODAY) == "02:00 today"
-    assert chain.when_checked(check, today=TODAY + datetime.timedelta(days=1)) == "02:00 yesterday"
-    assert chain.when_checked(check, today=TODAY + datetime.timedelta(days=5)) == "02:00 on 25 November 2026"
+    assert evidence_check.when_checked(check, today=TODAY) == "02:00 today"
+    assert evidence_check.when_checked(check, today=TODAY + datetime.timedelta(days=1)) == "02:00 yesterday"
+    assert evidence_check.when_checked(check, today=TODAY + datetime.timedelta(days=5)) == "02:00 on 25 November 2026"
     summer = EvidenceCheck(checked_at=datetime.datetime(2026, 7, 1, 1, 0, tzinfo=datetime.UTC), records=1,
                            intact=True)
-    assert chain.when_checked(summer, today=datetime.date(2026, 7, 1)) == "02:00 today"  # BST
+    assert evidence_check.when_checked(summer, today=datetime.date(2026, 7, 1)) == "02:00 today"  # BST
 
 
 def test_the_nightly_step_keeps_the_check_and_a_dry_run_does_not(world):

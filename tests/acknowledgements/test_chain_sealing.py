@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from acknowledgements import chain
+from acknowledgements import chain, evidence_check
 from acknowledgements.models import ChainHead, EvidenceLink, SignOff, SignOffEvidenceError, Viewing
 from acknowledgements.services import record_sign_off
 from people.models import Organisation
@@ -77,7 +77,7 @@ def test_the_address_and_browser_are_not_sealed_so_retention_may_erase_them(worl
     SignOff.objects.filter(pk=sign_off.pk).erase_personal_details()
 
     assert SignOff.objects.get(pk=sign_off.pk).ip_address is None
-    assert chain.verify().intact
+    assert evidence_check.verify().intact
 
 
 def test_two_schools_of_one_trust_share_one_chain_and_another_trust_has_its_own(world):
@@ -148,7 +148,7 @@ def test_seal_many_continues_the_chain_from_its_head(world):
         pytest.skip("this SQLite returns no ids from bulk_create")
     chain.seal_many(made)
     assert [link.position for link in links(f"trust-{world.trust.pk}")] == [1, 2, 3, 4]
-    assert chain.verify().intact
+    assert evidence_check.verify().intact
 
 
 def test_awkward_text_and_times_verify_intact_in_sql_as_in_python(world):
@@ -163,9 +163,9 @@ def test_awkward_text_and_times_verify_intact_in_sql_as_in_python(world):
         signed_on=datetime.date(2026, 11, 25), method="hr", recorded_by=world.trust_hr.user, note=awkward,
         viewed_at=datetime.datetime(2026, 11, 25, 9, 12, 3, 450, tzinfo=datetime.UTC), quiz_attempts=2,
         quiz_answers=[0, 2, 1])
-    assert chain.verify().intact
+    assert evidence_check.verify().intact
     SignOff.objects.create(
         person=world.owner, version=policy.current_version, content_hash="f" * 64, statement="Plain.",
         signed_at=timezone.now(), signed_on=datetime.date(2026, 11, 25), method="hr")
-    result = chain.verify()
+    result = evidence_check.verify()
     assert (result.intact, result.records) == (True, 2), result.first_broken

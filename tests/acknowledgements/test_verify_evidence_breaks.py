@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from acknowledgements import chain
+from acknowledgements import chain, evidence_check
 from acknowledgements.models import EvidenceCheck, EvidenceLink, SignOff
 from tests.factories import PersonFactory, published_policy, sign_off_rule, view_and_sign
 
@@ -76,7 +76,7 @@ def test_a_sign_off_altered_with_raw_sql_and_the_trigger_disabled_is_named_and_e
 def test_an_altered_statement_is_found_whatever_field_was_changed(signed):
     raw("UPDATE acknowledgements_signoff SET statement = statement || ' ' WHERE id = %s", [signed[0].pk],
         table="acknowledgements_signoff")
-    result = chain.verify()
+    result = evidence_check.verify()
     assert not result.intact
     assert result.first_broken.startswith(f"sign-off {signed[0].pk} (Sam Staff, Email Policy v1.0)")
 
@@ -113,14 +113,14 @@ def test_a_deleted_sign_off_and_its_link_together_are_found(signed):
     raw("DELETE FROM acknowledgements_evidencelink WHERE kind = 'sign_off' AND record_id = %s", [jo.pk],
         table="acknowledgements_evidencelink")
 
-    result = chain.verify()
+    result = evidence_check.verify()
     assert not result.intact
     assert result.first_broken.endswith("the link before it (position 4) was removed")
 
 
 def test_the_last_link_removed_is_found_by_the_chains_head(signed):
     raw("DELETE FROM acknowledgements_evidencelink WHERE position = 6", table="acknowledgements_evidencelink")
-    result = chain.verify()
+    result = evidence_check.verify()
     assert not result.intact
     assert "links were removed" in result.first_broken
 
@@ -134,7 +134,7 @@ def test_a_rehashed_link_does_not_hide_an_edit(signed):
     raw("UPDATE acknowledgements_evidencelink SET record_hash = %s WHERE id = %s",
         [chain.record_hash(link.previous_hash, "sign_off", values), link.pk], table="acknowledgements_evidencelink")
 
-    result = chain.verify()
+    result = evidence_check.verify()
     assert not result.intact
     assert result.first_broken.endswith(f"position {link.position + 1} of {link.chain}: "
                                         "the link before it was changed or removed")
@@ -160,6 +160,6 @@ def test_a_sign_off_inserted_without_its_link_is_found(signed, world):
 
 
 def test_one_chain_can_be_checked_alone(signed, world):
-    result = chain.verify(chains=[f"trust-{world.trust.pk}"], save=False)
+    result = evidence_check.verify(chains=[f"trust-{world.trust.pk}"], save=False)
     assert (result.records, result.intact) == (6, True)
     assert not EvidenceCheck.objects.exists()

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
-from acknowledgements import chain
+from acknowledgements import evidence_check
 from acknowledgements.models import ChainHead, EvidenceLink, Exemption, SignOff, Viewing
 from portal.demo import load_demo
 from tests.factories import published_policy
@@ -42,7 +42,7 @@ def test_the_migration_seals_evidence_recorded_before_the_chain_in_the_order_it_
                 " 'I read it.', '', %s, %s, 'hr', '', '', '')",
                 [person.pk, version.pk, version.content_hash,
                  datetime.datetime(2026, 11, day, 9, tzinfo=datetime.UTC), datetime.date(2026, 11, day)])
-    assert not chain.verify(save=False).intact  # unsealed
+    assert not evidence_check.verify(save=False).intact  # unsealed
 
     migration = importlib.import_module("acknowledgements.migrations.0013_seal_existing_evidence")
     migration.seal_existing(apps, connection.schema_editor())
@@ -52,6 +52,6 @@ def test_the_migration_seals_evidence_recorded_before_the_chain_in_the_order_it_
                 .values_list("position", "record_id")) == [
         (1, SignOff.objects.get(person=world.staff).pk), (2, SignOff.objects.get(person=world.owner).pk)]
     assert ChainHead.objects.get(chain=name).position == 2
-    assert chain.verify().intact
+    assert evidence_check.verify().intact
     migration.seal_existing(apps, connection.schema_editor())  # twice: nothing sealed again
     assert EvidenceLink.objects.count() == 2

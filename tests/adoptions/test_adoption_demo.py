@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from acknowledgements import chain
+from acknowledgements import evidence_check
 from adoptions.models import Adoption
 from adoptions.services import hash_of
 from people.models import Person
@@ -56,4 +56,4 @@ def test_riverside_s_teacher_reads_and_signs_riverside_s_copy(demo, signed_in):
     assert "safeguarding drop-in for staff every Wednesday" in page
     sign_off, _ = view_and_sign(person=teacher, version=riverside.version)
     assert (sign_off.adoption, sign_off.local_hash) == (riverside, riverside.local_hash)
-    assert chain.verify(save=False).intact
+    assert evidence_check.verify(save=False).intact

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
-from acknowledgements import chain
+from acknowledgements import evidence_check
 from tests.e2e.conftest import sign_in
 from tests.factories import published_policy, sign_off_rule, view_and_sign
 
@@ -19,7 +19,7 @@ def test_hr_sees_the_chain_intact_then_the_break_named(page, world):
     policy = published_policy(title="Email Policy")
     sign_off_rule(policy)
     sign_off, _ = view_and_sign(person=world.staff, version=policy.current_version)
-    chain.verify()
+    evidence_check.verify()
     sign_in(page, "hr@school.example", world.password)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     expect(page.locator(".evidence-check")).to_contain_text("Evidence chain: 2 records, intact, checked")
@@ -31,7 +31,7 @@ def test_hr_sees_the_chain_intact_then_the_break_named(page, world):
                        [datetime.date(2020, 1, 1), sign_off.pk])
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE acknowledgements_signoff ENABLE TRIGGER USER")
-    chain.verify()
+    evidence_check.verify()
     page.set_viewport_size({"width": 360, "height": 740})
     page.reload()
     alert = page.get_by_role("alert")

@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from acknowledgements import chain
+from acknowledgements import evidence_check
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
                             help="Only this chain (e.g. trust-1); may be given more than once.")
 
     def handle(self, *args, chains: list[str] | None, **options) -> None:
-        result = chain.verify(chains=chains)
+        result = evidence_check.verify(chains=chains)
         for checked in result.chains:
             self.stdout.write(checked.line)
         self.stdout.write(f"checked in {result.seconds:.1f} s")
