@@ -16,7 +16,7 @@ from django.utils import timezone
 from acknowledgements import chain, counts, rules
 from acknowledgements.models import Exemption, Obligation, SignOff, SignOffRule
 from acknowledgements.quiz import has_check, passed_attempt
-from acknowledgements.selectors import paper_versions_for
+from acknowledgements.selectors import outstanding_for, paper_versions_for
 from acknowledgements.signed_text import TextToSign, text_to_sign, variant_ids_by_group
 from acknowledgements.viewings import viewing_for
 from people.models import Organisation, Person, User
@@ -363,8 +363,7 @@ def _outstanding(person: Person, version: PolicyVersion, given: Obligation | Non
     if (given is not None and given.person_id == person.pk and given.version_id == version.pk
             and given.status == Obligation.Status.OUTSTANDING):
         return given
-    return (Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
-            .select_related("variant").first())
+    return outstanding_for(person, version)
 
 
 def _record(
