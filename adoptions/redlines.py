@@ -65,6 +65,15 @@ def _meeting(change) -> str:
     return change.kind
 
 
+def readoption_redline(adoption: Adoption) -> CombinedRedline | None:
+    """The combined redline a re-adoption shows (its preparing page and its
+    committee's page): None for a first adoption, or one of the version the
+    school adopted before."""
+    if adoption.previous_id is None or adoption.previous.version_id == adoption.version_id:
+        return None
+    return combined_redline(adoption)
+
+
 def combined_redline(adoption: Adoption) -> CombinedRedline:
     """The trust's changes the school meets, and for each of the adoption's
     local sections whether the trust changed, removed or kept the section it

@@ -14,7 +14,7 @@ from adoptions import permissions, selectors, services
 from adoptions.copies import school_copy
 from adoptions.forms import ContactForm, LocalSectionForm
 from adoptions.models import Adoption
-from adoptions.redlines import combined_redline
+from adoptions.redlines import combined_redline, readoption_redline
 from people.models import Organisation
 from policies.models import Committee, Policy
 
@@ -88,9 +88,7 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "Choose what to do.")
     return render(request, "adoptions/prepare.html", {
         "adoption": adoption, "copy": school_copy(adoption), "contact_form": contact_form,
-        # Re-adopting a newer trust version: how its changes meet the school's local parts.
-        "combined": combined_redline(adoption) if adoption.previous_id
-        and adoption.previous.version_id != adoption.version_id else None,
+        "combined": readoption_redline(adoption),
         "section_form": section_form, "committees": services.local_committees(adoption.school),
         "editable": adoption.status == Adoption.Status.DRAFT,
         "submission": adoption.submissions.order_by("-submitted_at").first(),

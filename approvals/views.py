@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from adoptions.copies import school_copy
-from adoptions.redlines import combined_redline
+from adoptions.redlines import readoption_redline
 from approvals import links, permissions, redline, selectors, services
 from approvals.forms import DraftForm, MeetingDecisionForm, SubmitForm, VoteForm
 from approvals.models import Submission
@@ -162,7 +162,7 @@ def _adoption_parts(submission: Submission) -> dict:
     adoption = submission.adoption
     if adoption is None:
         return {}
-    return {"copy": school_copy(adoption), "combined": combined_redline(adoption) if adoption.previous_id else None}
+    return {"copy": school_copy(adoption), "combined": readoption_redline(adoption)}
 
 
 def _votes_with_how(submission: Submission) -> list:
