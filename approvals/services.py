@@ -196,7 +196,10 @@ class Progress:
         return ", ".join(str(person) for person in self.waiting_for)
 
 
-def voters(submission: Submission) -> tuple[list[Person], list[str]]:
+Voters = tuple[list[Person], list[str]]  # who may vote, and why each other member does not
+
+
+def voters(submission: Submission) -> Voters:
     """The members who may vote on this draft, and why each member who may
     not does not. Reads `committee.members` (prefetch it with its people for
     a list of submissions)."""
@@ -212,9 +215,6 @@ def voters(submission: Submission) -> tuple[list[Person], list[str]]:
             words = AUTHOR_DOES_NOT_VOTE if kind == permissions.AUTHOR else SUBMITTER_DOES_NOT_VOTE
             not_voting.append(words.format(person=person))
     return eligible, not_voting
-
-
-Voters = tuple[list[Person], list[str]]
 
 
 def progress(submission: Submission, *, counted: Voters | None = None) -> Progress:

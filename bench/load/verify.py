@@ -178,8 +178,9 @@ def main() -> int:
         problems += latency
         if line:
             print(f"verify: {line}")
-        if clicks_line(results):
-            print(f"verify: {clicks_line(results)}")
+        clicks = clicks_line(results)
+        if clicks:
+            print(f"verify: {clicks}")
     staff = len(credentials["staff"])
     theirs = SignOff.objects.filter(person__email__in=[s["email"] for s in credentials["staff"]])
     span = theirs.aggregate(first=Min("signed_at"), last=Max("signed_at"))

@@ -69,6 +69,14 @@ def _input(field: BoundField) -> str:
     return f"<input {' '.join(attrs)}>"
 
 
+def _error(field: BoundField) -> str:
+    """A refused value says why (the list is then shown unfiltered by it)."""
+    if not field.errors:
+        return ""
+    words = " ".join(html.escape(str(error)) for error in field.errors)
+    return f'<p class="field-error" id="{field.id_for_label}_error">{words}</p>'
+
+
 @register.simple_tag
 def filter_fields(form) -> SafeString:
     """The outstanding list's filter fields in one pass: each label and
@@ -87,14 +95,6 @@ def filter_fields(form) -> SafeString:
         else:
             parts.append(f'<div class="field">{_label(field)}{_input(field)}{_error(field)}</div>')
     return SafeString("\n".join(parts))
-
-
-def _error(field: BoundField) -> str:
-    """A refused value says why (the list is then shown unfiltered by it)."""
-    if not field.errors:
-        return ""
-    words = " ".join(html.escape(str(error)) for error in field.errors)
-    return f'<p class="field-error" id="{field.id_for_label}_error">{words}</p>'
 
 
 
