@@ -281,37 +281,70 @@ def _write(change: Tally, *, replace: bool = False) -> None:
     if batch is not None and not replace:
         batch.pending.add(change)
         return
+    upserts = []
     if change.schools:
         rows = [(school, version, group, change.policy_of[version], *figures)
                 for (school, version, group), figures in sorted(change.schools.items())]
-        _upsert(BY_SCHOOL, ["school_id", "version_id", "staff_group", "policy_id"],
-                ["signed", "outstanding", "overdue"], rows, conflict=["school_id", "version_id", "staff_group"],
-                replace=replace,
-                types=["bigint", "bigint", "varchar", "bigint", "integer", "integer", "integer"])
+        upserts.append(_Upsert(BY_SCHOOL, ["school_id", "version_id", "staff_group", "policy_id"],
+                               ["signed", "outstanding", "overdue"], rows,
+                               conflict=["school_id", "version_id", "staff_group"], replace=replace,
+                               types=["bigint", "bigint", "varchar", "bigint", "integer", "integer", "integer"]))
     if change.people:
         rows = [(person, *figures) for person, figures in sorted(change.people.items())]
-        _upsert(BY_PERSON, ["person_id"], ["owed", "overdue"], rows, conflict=["person_id"], replace=replace,
-                types=["bigint", "integer", "integer"])
-
-
-def _upsert(table: str, keys: list[str], figures: list[str], rows: list[tuple], *, conflict: list[str],
-            replace: bool, types: list[str]) -> None:
-    columns = keys + figures
-    sets = ", ".join(f"{name} = excluded.{name}" if replace else f"{name} = {table}.{name} + excluded.{name}"
-                     for name in figures)
-    tail = f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {sets}"
+        upserts.append(_Upsert(BY_PERSON, ["person_id"], ["owed", "overdue"], rows, conflict=["person_id"],
+                               replace=replace, types=["bigint", "integer", "integer"]))
+    if not upserts:
+        return
     with connection.cursor() as cursor:
-        if _postgres():  # one statement of arrays, however many rows
-            arrays = ", ".join(f"%s::{kind}[]" for kind in types)
-            cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) {tail}",  # noqa: S608
-                           [list(column) for column in zip(*rows, strict=True)])
+        if _postgres():
+            # Both counters in one statement: a sign-off's last round trip
+            # before its seal. The two never wait crosswise: a person's
+            # counter row is only written by whoever holds that person.
+            statements = [upsert.postgres() for upsert in upserts]
+            *first, (last_sql, last_params) = statements
+            with_clause = ", ".join(f"upsert_{n} AS ({sql})" for n, (sql, _) in enumerate(first))
+            cursor.execute(f"WITH {with_clause} {last_sql}" if first else last_sql,
+                           [param for _, params in statements for param in params])
             return
-        per = SQLITE_IDS // len(columns)
-        for start in range(0, len(rows), per):
-            chunk = rows[start:start + per]
-            values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} {tail}",  # noqa: S608
-                           [value for row in chunk for value in row])
+        for upsert in upserts:
+            for sql, params in upsert.sqlite():
+                cursor.execute(sql, params)
+
+
+@dataclass(frozen=True)
+class _Upsert:
+    """Rows added to (or, with replace, written over) one counter table."""
+
+    table: str
+    keys: list[str]
+    figures: list[str]
+    rows: list[tuple]
+    conflict: list[str]
+    replace: bool
+    types: list[str]
+
+    def _head_and_tail(self) -> tuple[str, str]:
+        table, columns = self.table, self.keys + self.figures
+        sets = ", ".join(f"{name} = excluded.{name}" if self.replace else f"{name} = {table}.{name} + excluded.{name}"
+                         for name in self.figures)
+        return (f"INSERT INTO {table} ({', '.join(columns)})",
+                f"ON CONFLICT ({', '.join(self.conflict)}) DO UPDATE SET {sets}")
+
+    def postgres(self) -> tuple[str, list]:
+        """One statement of arrays, however many rows."""
+        head, tail = self._head_and_tail()
+        arrays = ", ".join(f"%s::{kind}[]" for kind in self.types)
+        columns = [list(column) for column in zip(*self.rows, strict=True)]
+        return f"{head} SELECT * FROM unnest({arrays}) {tail}", columns  # noqa: S608  (our tables, parameters)
+
+    def sqlite(self) -> Iterator[tuple[str, list]]:
+        head, tail = self._head_and_tail()
+        width = len(self.keys) + len(self.figures)
+        per = SQLITE_IDS // width
+        for start in range(0, len(self.rows), per):
+            chunk = self.rows[start:start + per]
+            values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
+            yield f"{head} VALUES {values} {tail}", [value for row in chunk for value in row]  # noqa: S608
 
 
 # --- following writes ------------------------------------------------------
@@ -327,10 +360,12 @@ class Change:
         # A change to people alone cannot give someone obligations they lacked.
         self.people_only = people_only
 
-    def finish(self) -> Tally:
+    def finish(self, after_rows: list[tuple] | None = None) -> Tally:
+        """Add the difference; `after_rows` when the writer knows them
+        (else they are read again)."""
         if self.people_only and not self.before_rows:
             return Tally()
-        change = tally(self.read(), self.as_of).minus(self.before)
+        change = tally(self.read() if after_rows is None else after_rows, self.as_of).minus(self.before)
         _write(change)
         return change
 
@@ -393,8 +428,39 @@ def update_obligations(queryset: QuerySet, values: dict) -> int:
         change = Change(lambda: _rows_of(ids), as_of=as_of)
         updated = sum(QuerySet.update(queryset.filter(pk__in=ids[start:start + UPDATE_BATCH]), **values)
                       for start in range(0, len(ids), UPDATE_BATCH))
-        change.finish()
+        change.finish(_rows_after(change.before_rows, ids, updated, values))
     return updated
+
+
+STATUS_COLUMN, DUE_COLUMN = 4, 5  # in ROW_SQL's rows
+COUNTED_STATUSES = frozenset({SIGNED, OUTSTANDING})
+
+
+def _rows_after(before: list[tuple], ids: list[int], updated: int, values: dict) -> list[tuple] | None:
+    """What ROW_SQL would read after an update that set plain values on
+    every row held (the people are held, so nothing else changed them):
+    the rows read before with the new status and due date. None when that
+    cannot be known without reading (a row the update skipped, one not
+    counted before, a new person or version, an expression): then the
+    rows are read again."""
+    if updated != len(ids) or {row[0] for row in before} != set(ids):
+        return None
+    if COUNTED_FIELDS & values.keys() - {"status", "due_on"}:
+        return None
+    status, due_on = values.get("status"), values.get("due_on")
+    if ("status" in values and not isinstance(status, str)) or (
+            "due_on" in values and type(due_on) is not datetime.date):
+        return None
+    after = []
+    for row in before:
+        row = list(row)
+        if "status" in values:
+            row[STATUS_COLUMN] = status
+        if "due_on" in values:
+            row[DUE_COLUMN] = due_on
+        if row[STATUS_COLUMN] in COUNTED_STATUSES:
+            after.append(tuple(row))
+    return after
 
 
 def delete_obligations(queryset: QuerySet) -> tuple[int, dict[str, int]]:

@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from acknowledgements import counts
@@ -274,3 +275,14 @@ def test_a_seeded_trust_has_its_counts_built_despite_its_bulk_inserts(db):
 
     assert SignOffCount.objects.filter(signed__gt=0).exists()
     agree("seed_demo")
+
+
+def test_an_update_by_expression_is_counted_from_the_rows_read_again(world):
+    """A tracked update of plain values knows its rows afterwards without
+    reading them; one by expression cannot, and reads them again."""
+    policy = published_policy(organisation=world.trust, title="Email Policy")
+    sign_off_rule(policy, new_version_days=900)  # published 1 September 2024: due in February 2027
+    assert Obligation.objects.filter(policy=policy, due_on__gte=TODAY).exists()
+    Obligation.objects.filter(policy=policy).update(due_on=F("due_on") - datetime.timedelta(days=700))
+    assert not Obligation.objects.filter(policy=policy, due_on__gte=TODAY).exists()
+    agree("an update by expression")
