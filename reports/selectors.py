@@ -8,7 +8,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import F, OrderBy, QuerySet, Sum, Value
+from django.db.models import F, OrderBy, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
@@ -136,8 +136,6 @@ def outstanding_total(school_ids: list[int], filters: OutstandingFilters, *, tod
     today = today or timezone.localdate()
     if filters.new_starters or filters.started_from or filters.started_to or filters.closed:
         return None
-    if CountsState.objects.order_by("pk").values_list("overdue_on", flat=True).first() != today:
-        return None
     counted = SignOffCount.objects.filter(school_id__in=school_ids)
     if filters.school:
         counted = counted.filter(school__slug=filters.school)
@@ -145,7 +143,13 @@ def outstanding_total(school_ids: list[int], filters: OutstandingFilters, *, tod
         counted = counted.filter(policy__slug=filters.policy)
     if filters.group:
         counted = counted.filter(staff_group=filters.group)
-    return counted.aggregate(n=Sum("overdue" if filters.overdue else "outstanding"))["n"] or 0
+    # The day the counts are as of and their sum, in one statement.
+    summed = (counted.order_by().annotate(every=Value(1)).values("every")
+              .annotate(n=Sum("overdue" if filters.overdue else "outstanding")).values("n"))
+    state = CountsState.objects.order_by("pk").annotate(n=Subquery(summed)).values_list("overdue_on", "n").first()
+    if state is None or state[0] != today:
+        return None
+    return state[1] or 0
 
 
 @dataclass(frozen=True)
