@@ -19,7 +19,7 @@ from typing import Any
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A plain number written as text ("-3", "+44") is harmless and stays readable.
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")  # ASCII digits: as the SQL guard (reports.exports)
-# Control characters an XLSX file cannot hold (openpyxl refuses the whole file).
+# Control characters an XLSX file cannot hold (Excel refuses the whole file).
 _NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # How a date cell shows in Excel and LibreOffice (a UK trust's day/month/year);
 # the cell itself holds a date, so the column sorts and filters as dates.
@@ -40,20 +40,36 @@ def safe_row(row: Iterable[Any]) -> list[Any]:
 
 def safe_xlsx_row(row: Iterable[Any]) -> list[Any]:
     """As safe_row, and without the control characters XLSX cannot store.
-    A quoted cell no longer begins with `=`, so openpyxl writes it as a
-    string, never as a formula."""
+    A quoted cell no longer begins with `=`; XlsxRowWriter writes every
+    text as a string, never as a formula."""
     return [_NOT_IN_XLSX.sub("", cell) if isinstance(cell, str) else cell for cell in safe_row(row)]
 
 
-def xlsx_cells(sheet, row: Iterable[Any]) -> list[Any]:
-    """safe_xlsx_row for a write-only sheet, with each date (not datetime) a
-    date cell shown dd/mm/yyyy rather than text Excel cannot sort or filter."""
-    from openpyxl.cell import WriteOnlyCell
+# XlsxWriter's own guesses turned off: text is written as text, never as a
+# formula, a link or a number (safe_cell has already defused formulas).
+XLSX_TEXT_ONLY = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
-    cells = []
-    for value in safe_xlsx_row(row):
-        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-            value = WriteOnlyCell(sheet, value=value)
-            value.number_format = XLSX_DATE_FORMAT
-        cells.append(value)
-    return cells
+
+class XlsxRowWriter:
+    """Writes safe_xlsx_row's cells into an XlsxWriter sheet, each by its
+    type: text as text, numbers as numbers, a date (not a datetime) as a date
+    cell shown dd/mm/yyyy rather than text Excel cannot sort or filter."""
+
+    def __init__(self, sheet, date_format) -> None:
+        self.sheet, self.date_format = sheet, date_format
+
+    def write(self, row_number: int, row: Iterable[Any]) -> None:
+        sheet = self.sheet
+        for column, value in enumerate(safe_xlsx_row(row)):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                sheet.write_string(row_number, column, value)
+            elif isinstance(value, bool):
+                sheet.write_boolean(row_number, column, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(row_number, column, value)
+            elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+                sheet.write_datetime(row_number, column, value, self.date_format)
+            else:
+                sheet.write_string(row_number, column, str(value))

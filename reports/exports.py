@@ -35,11 +35,18 @@ from django.utils import timezone
 
 from acknowledgements.models import Obligation
 from people.models import StaffGroup
-from portal.spreadsheets import FORMULA_STARTS, safe_row, xlsx_cells
+from portal.spreadsheets import (
+    FORMULA_STARTS,
+    XLSX_DATE_FORMAT,
+    XLSX_TEXT_ONLY,
+    XlsxRowWriter,
+    safe_row,
+)
 from reports import columns
 from reports.columns import COLUMNS, HEADER, Kind, as_rows
 
 # The rows carry dates as ISO text (what the CSV shows); the XLSX holds dates.
+XLSX_SHEET = "Outstanding sign-offs"
 _DATE_POSITIONS = [position for position, column in enumerate(COLUMNS) if column.kind == Kind.DATE]
 # Excel's sheet holds 1,048,576 rows, the header one of them.
 XLSX_MAX_ROWS = 1_048_575
@@ -87,15 +94,20 @@ def write_csv(rows: Iterable[list], handle) -> int:
 
 
 def write_xlsx(rows: Iterable[list], target: str | IO[bytes]) -> None:
-    """openpyxl's write-only mode keeps memory flat however many rows."""
-    from openpyxl import Workbook
+    """XlsxWriter, a row at a time: in constant-memory mode for a file (the
+    worker's), in memory for bytes. About four times less CPU a cell than
+    openpyxl's write-only mode, which matters because the worker building
+    HR's files shares the machine with people signing."""
+    from xlsxwriter import Workbook
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Outstanding sign-offs")
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(xlsx_cells(sheet, _with_dates(row)))
-    workbook.save(target)
+    in_memory = not isinstance(target, str)
+    workbook = Workbook(target, {"constant_memory": not in_memory, "in_memory": in_memory, **XLSX_TEXT_ONLY})
+    sheet = workbook.add_worksheet(XLSX_SHEET)
+    writer = XlsxRowWriter(sheet, workbook.add_format({"num_format": XLSX_DATE_FORMAT}))
+    writer.write(0, HEADER)
+    for number, row in enumerate(rows, start=1):
+        writer.write(number, _with_dates(row))
+    workbook.close()
 
 
 def xlsx_bytes(rows: Iterable[list]) -> bytes:
