@@ -86,7 +86,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         text = text_to_sign(person, version, obligation=obligation)
         viewings.record_viewing(person=person, version=version, ip_address=request.META.get("REMOTE_ADDR"),
                                 user_agent=request.headers.get("User-Agent", ""), obligation=obligation, text=text)
-        return _sign_page(request, person, policy, version, text=text, period=obligation.period if obligation else "")
+        return _sign_page(request, person, policy, version, text=text, period=obligation.period if obligation else "",
+                          obligation=obligation)
     form = SignForm(request.POST or None, initial={"version": version.pk})
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["version"] != version.pk:
@@ -126,7 +127,9 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _sign_page(request, person, policy, version, *, form=None, quiz_form=None, attempt=None,
-               text=None, period: str | None = None) -> HttpResponse:
+               text=None, period: str | None = None, obligation=None) -> HttpResponse:
+    """`obligation`: the person's outstanding obligation for this version,
+    when the caller read it (its due date is the one the page gives)."""
     text = text or text_to_sign(person, version)
     rendered = render_version_body(text.body, text.content_hash)
     questions = quiz.questions(version)
@@ -150,8 +153,8 @@ def _sign_page(request, person, policy, version, *, form=None, quiz_form=None, a
         "rendered": rendered,
         "text": text,
         "copy": school_copy(text.adoption, body=text.body) if text.adoption else None,  # the school's copy
-        "not_adopted_by": [] if text.adoption else schools_yet_to_adopt(person, version),
-        "obligation": selectors.owed_sign_offs(person).filter(policy=policy).first(),
+        "not_adopted_by": [] if text.adoption else schools_yet_to_adopt(person, version, in_force=None),
+        "obligation": obligation or selectors.owed_sign_offs(person).filter(policy=policy).first(),
         "questions": items,
         "quiz_form": quiz_form,
         "quiz_passed": passed,

@@ -135,11 +135,15 @@ def contacts_html(contacts: list[LocalContact]) -> SafeString:
         "", "<dt>{}</dt><dd>{} {} {}</dd>", ((c.role, c.name, c.email, c.phone) for c in contacts)))
 
 
-def schools_yet_to_adopt(person: Person, version: PolicyVersion) -> list:
+def schools_yet_to_adopt(person: Person, version: PolicyVersion, *, in_force: Adoption | None | bool = True
+                         ) -> list:
     """The person's schools that adopted an earlier version of this policy
     and have not adopted this one yet: their staff read the trust's text
-    meanwhile, and the sign page says so."""
-    if adoption_in_force(person, version) is not None:
+    meanwhile, and the sign page says so. `in_force` is adoption_in_force's
+    answer when the caller has it (the sign page's text_to_sign asked)."""
+    if in_force is True:
+        in_force = adoption_in_force(person, version)
+    if in_force is not None:
         return []
     return [a.school for a in Adoption.objects.filter(
         policy=version.policy_id, status__in=Adoption.IN_FORCE_STATUSES,

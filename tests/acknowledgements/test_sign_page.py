@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from acknowledgements import chain
 from acknowledgements.forms import MUST_CONFIRM
-from acknowledgements.models import SignOff
+from acknowledgements.models import ChainHead, SignOff
 from acknowledgements.services import NOT_CURRENT
 from acknowledgements.views import NO_STAFF_RECORD
 from people.models import Role
@@ -164,3 +165,20 @@ def test_the_sign_off_post_runs_a_fixed_few_queries(world, signed_in, email_poli
         response = client.post(url, {"version": version, "confirm": "on"})
     assert response.status_code == 302
     assert SignOff.objects.filter(person=world.staff).exists()
+
+
+def test_the_sign_page_asks_once_for_the_obligation_and_the_school_s_adoption(
+        world, signed_in, email_policy, django_assert_max_num_queries):
+    """The text, the due date and the "not adopted yet" line share one read
+    of the obligation and one of the adoption in force (the line's own
+    question is about earlier versions' adoptions)."""
+    ChainHead.objects.create(chain=chain.chain_for(world.staff), last_hash=chain.GENESIS)  # not the first seal
+    client = signed_in(world.staff)
+    url = reverse("acknowledgements:sign", args=[email_policy.slug])
+    with django_assert_max_num_queries(16 if connection.vendor == "postgresql" else 18) as captured:
+        page = client.get(url).content.decode()
+    assert "please sign by" in page
+    tables = [query["sql"].split(" FROM ", 1)[1].split()[0] for query in captured.captured_queries
+              if query["sql"].startswith("SELECT") and " FROM " in query["sql"]]
+    assert tables.count('"acknowledgements_obligation"') == 1, tables
+    assert tables.count('"adoptions_adoption"') == 2, tables
