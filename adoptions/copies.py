@@ -71,10 +71,15 @@ def long_date(day) -> str:
 
 
 def copy_line(adoption: Adoption) -> str:
-    """ "Oakfield Learning Trust policy, adopted by Riverside Academy on 12 October 2026"."""
+    """ "Oakfield Learning Trust policy, adopted by Riverside Academy on 12 October 2026", and when a
+    minor trust version carried the adoption forward, which and when."""
     trust = adoption.school.trust
     if adoption.status in Adoption.IN_FORCE_STATUSES | {Adoption.Status.SUPERSEDED} and adoption.adopted_on:
-        return f"{trust} policy, adopted by {adoption.school} on {long_date(adoption.adopted_on)}"
+        line = f"{trust} policy, adopted by {adoption.school} on {long_date(adoption.adopted_on)}"
+        if adoption.carried_forward_on:
+            line += (f"; carried forward to the trust's minor revision {adoption.version.label} on "
+                     f"{long_date(adoption.carried_forward_on)}")
+        return line
     return f"{trust} policy, {adoption.get_status_display().lower()} by {adoption.school} (not yet adopted)"
 
 

@@ -14,7 +14,8 @@ ADOPTION_IS_LOCKED = "The adoption of {policy} by {school} has been {status}: it
 PARTS_ARE_LOCKED = ("The adoption's local parts were sealed when it was sent to the committee: they cannot be "
                     "changed. Ask for changes, or start a new adoption.")
 
-LOCKED_FIELDS = ("school_id", "policy_id", "version_id", "committee_id", "adopted_on", "local_hash", "previous_id")
+LOCKED_FIELDS = ("school_id", "policy_id", "version_id", "committee_id", "adopted_on", "local_hash", "previous_id",
+                 "carried_forward_on")
 NEXT_STATUS = {
     Adoption.Status.ADOPTED: {Adoption.Status.ADOPTED, Adoption.Status.TO_READOPT, Adoption.Status.SUPERSEDED},
     Adoption.Status.TO_READOPT: {Adoption.Status.TO_READOPT, Adoption.Status.SUPERSEDED},

@@ -2,7 +2,8 @@
 committee adopted, when, and the local parts (named contacts, sections that
 add to or replace the trust's). The school's copy is the trust version plus
 these parts; an adoption is evidence once adopted and never changes, so a
-new local text or a new trust version is a new adoption."""
+new local text or a new trust version is a new adoption (a minor trust
+version's is made by carrying the last one forward)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,11 @@ class Adoption(models.Model):
     local_hash = models.CharField("SHA-256 of the local parts", max_length=64, blank=True)
     readopt_since = models.DateField(
         null=True, blank=True, help_text="When a new major trust version asked the school to adopt again."
+    )
+    carried_forward_on = models.DateField(
+        null=True, blank=True,
+        help_text="When a minor trust version took over the school's adoption of the version before it: the same "
+                  "local parts, committee and decision date, without a new decision.",
     )
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -27,12 +27,14 @@ class AdoptionCell:
         if self.open is not None:
             return "Being prepared"
         if self.in_force is not None:
-            return f"Adopted on {self.in_force.adopted_on.day} {self.in_force.adopted_on:%B %Y}"
+            adopted = self.in_force.adopted_on
+            carried = " (carried forward)" if self.in_force.carried_forward_on else ""
+            return f"Adopted on {adopted.day} {adopted:%B %Y}{carried}"
         return "Not adopted"
 
     @property
     def may_start(self) -> bool:
-        return self.open is None and (self.in_force is None
+        return self.open is None and (self.in_force is None or self.in_force.carried_forward_on is not None
                                       or self.in_force.version_id != self.policy.current_version_id)
 
 

@@ -13,13 +13,13 @@ import datetime
 import hashlib
 import json
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from adoptions import events
 from adoptions.models import Adoption, LocalContact, LocalSection
 from people.models import Organisation, User
-from policies.models import Committee, Policy
+from policies.models import Committee, Policy, PolicyVersion
 from policies.text import normalise_text
 
 NOT_A_TRUST_POLICY = "{policy} is not a policy of {school}'s trust, so the school cannot adopt it."
@@ -94,7 +94,8 @@ def start_adoption(*, school: Organisation, policy: Policy, by: User | None) -> 
         if adoptions.filter(status__in=Adoption.OPEN_STATUSES).exists():
             raise AdoptionRefused(ALREADY_OPEN.format(school=school, policy=policy))
         in_force = adoptions.filter(status__in=Adoption.IN_FORCE_STATUSES).first()
-        if in_force is not None and in_force.version_id == version.pk:
+        if in_force is not None and in_force.version_id == version.pk and in_force.carried_forward_on is None:
+            # A carried-forward adoption may be adopted again: the committee's own decision on this version.
             raise AdoptionRefused(ALREADY_ADOPTED.format(school=school, label=version.label, policy=policy))
         source = in_force or adoptions.exclude(status=Adoption.Status.DRAFT).order_by("-created_at").first()
         try:
@@ -211,3 +212,48 @@ def ask_to_readopt(*, version, today: datetime.date | None = None) -> list[Adopt
         adoption.save()
         marked.append(adoption)
     return marked
+
+
+# --------------------------------------------------------------------------- a new minor trust version
+
+
+def carry_forward(*, version: PolicyVersion, today: datetime.date | None = None) -> list[Adoption]:
+    """A minor version asks nobody to sign again, and no school to adopt
+    again: every adoption in force of an earlier version (one a major version
+    has not asked to re-adopt) is carried forward to it, so the school's
+    staff keep reading the school's copy, its contacts and local sections.
+    Safe to run twice."""
+    if version.is_major:
+        return []
+    today = today or timezone.localdate()
+    return [_carry(adoption, version, today) for adoption in (
+        Adoption.objects.select_for_update().filter(policy=version.policy_id, status=Adoption.Status.ADOPTED)
+        .exclude(version=version).select_related("school"))]
+
+
+def carry_to_current(adoption: Adoption, *, today: datetime.date) -> Adoption:
+    """An adoption decided after the trust published minor versions of what
+    it adopted is carried forward to the current one at once; after a major
+    one it stays as it is, for the school to adopt the new text."""
+    current = Policy.objects.select_related("current_version").get(pk=adoption.policy_id).current_version
+    if current is None or current.pk == adoption.version_id:
+        return adoption
+    adopted = adoption.version
+    later = PolicyVersion.objects.filter(policy=adoption.policy_id, status__in=PolicyVersion.LOCKED_STATUSES).filter(
+        models.Q(major__gt=adopted.major) | models.Q(major=adopted.major, minor__gt=adopted.minor))
+    if later.filter(is_major=True).exists():
+        return adoption
+    return _carry(adoption, current, today)
+
+
+def _carry(adoption: Adoption, version: PolicyVersion, today: datetime.date) -> Adoption:
+    adoption.status = Adoption.Status.SUPERSEDED
+    adoption.save()  # first: one adoption per school and policy is in force
+    carried = Adoption.objects.create(school=adoption.school, policy_id=adoption.policy_id, version=version,
+                                      previous=adoption)
+    _copy_local_parts(adoption, carried)  # while it is being prepared: adopted parts are sealed
+    carried.status, carried.carried_forward_on = Adoption.Status.ADOPTED, today
+    carried.committee_id, carried.adopted_on, carried.local_hash = (adoption.committee_id, adoption.adopted_on,
+                                                                    adoption.local_hash)
+    carried.save()
+    return carried

@@ -13,7 +13,7 @@ import datetime
 
 from django.dispatch import receiver
 
-from adoptions import redlines
+from adoptions import redlines, services
 from adoptions.events import adoption_sent
 from adoptions.models import Adoption
 from approvals import notifications, redline
@@ -44,7 +44,8 @@ def decided(submission: Submission, decision: str, *, on: datetime.date) -> Adop
     day the last vote was given), adopted by the committee, and the school's
     previous adoption of the policy is superseded. Request changes: it is
     being prepared again (its parts may change; they are sealed again when
-    sent). Reject: not adopted."""
+    sent). Reject: not adopted. Returns the adoption now in force (carried
+    forward, when minor trust versions came out meanwhile) or the one decided."""
     adoption = Adoption.objects.select_for_update().get(pk=submission.adoption_id)
     if decision == Decision.APPROVE:
         # The previous one first: only one adoption per school and policy is in force.
@@ -60,4 +61,7 @@ def decided(submission: Submission, decision: str, *, on: datetime.date) -> Adop
     else:
         adoption.status = Adoption.Status.REJECTED
     adoption.save()
+    if adoption.status == Adoption.Status.ADOPTED:
+        # The trust may have published a minor version while the committee deliberated.
+        adoption = services.carry_to_current(adoption, today=on)
     return adoption

@@ -1,5 +1,6 @@
 """A new major trust version asks every school that adopted an earlier one to
-adopt again, and tells its governance lead; a minor one does not. The
+adopt again, and tells its governance lead; a minor one does not (it carries
+the adoption forward: test_adoption_carry_forward). The
 combined redline shows how the trust's changes meet the local parts."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from adoptions import services
+from adoptions.models import Adoption
 from adoptions.redlines import combined_redline
 from outbox.models import OutboxEmail
 from policies.models import PolicyVersion
@@ -50,7 +52,8 @@ def test_a_major_version_asks_the_school_to_re_adopt_and_emails_its_governance_l
 def test_a_minor_version_does_not(adopted, trust_policy, school):
     publish(trust_policy, "1.1", major=False, body=BODY + "\nA typo fixed.\n")
     adopted.refresh_from_db()
-    assert adopted.status == "adopted"
+    assert adopted.status == "superseded" and adopted.readopt_since is None  # carried forward to 1.1
+    assert not Adoption.objects.filter(policy=trust_policy, status="to_readopt").exists()
     assert not OutboxEmail.objects.filter(recipient=school.lead, subject__startswith="To re-adopt").exists()
 
 

@@ -2,7 +2,8 @@
 names the school's DSL and replaces the trust's reporting section, the local
 governing body's clerk records the decision, a teacher signs the school's
 copy; the trust publishes a new major version, the school is asked to
-re-adopt, and its governance lead follows the email to the combined redline."""
+re-adopt, and its governance lead follows the email to the combined redline.
+A minor version instead carries the school's copy forward."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from acknowledgements.models import SignOff
+from adoptions import services as adoption_services
 from adoptions.models import Adoption
 from approvals import services as approvals
-from approvals.models import CommitteeMember
-from people.models import Role, StaffGroup
+from approvals.models import CommitteeMember, Submission
+from people.models import Person, Role, StaffGroup
 from policies.models import Committee
 from tests.e2e.conftest import sign_in
 from tests.factories import CommitteeFactory, PersonFactory, RoleFactory, published_policy, sign_off_rule
@@ -157,3 +159,41 @@ def test_the_adoption_pages_fit_a_phone(phone, world, trust):
         phone.goto(url)
         expect(phone.get_by_role("heading", level=1)).to_be_visible()
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360, url
+
+
+def test_a_minor_trust_version_carries_the_school_s_copy_forward(page, phone, world, trust):
+    policy, board, trustee = trust
+    lead = Person.objects.get(email="lead.north@school.example")
+    lgb = Committee.objects.get(name="North Primary Local Governing Body")
+    adoption = adoption_services.start_adoption(school=world.north, policy=policy, by=lead.user)
+    adoption_services.add_contact(adoption, role="Designated Safeguarding Lead", name="Priya Patel")
+    adoption_services.send_to_committee(adoption, committee=lgb, by=lead.user)
+    approvals.record_meeting_decision(Submission.objects.get(adoption=adoption), clerk=lgb.members.get().person,
+                                      decision="approve", meeting_date=datetime.date.today(),
+                                      minute_reference="LGB 7/26", today=datetime.date.today())
+
+    # The trust fixes a typo: a minor version, which nobody signs again.
+    draft = approvals.start_draft(policy, by=world.owner, is_major=False)
+    approvals.save_draft(draft, body=BODY.replace("a part to play", "a part to play, every day"),
+                         reason="Typo", is_major=False, review_cycle_months=12, audiences=[])
+    approvals.record_vote(approvals.submit_draft(draft, committee=board, by=world.owner.user),
+                          member=trustee, decision="approve")
+
+    # A teacher still reads North Primary's copy, with its DSL, on a phone.
+    sign_in(phone, "staff@school.example", world.password)
+    phone.goto("/my/sign/safeguarding/")
+    expect(phone.get_by_text(re.compile("carried forward to the trust's minor revision 1.1"))).to_be_visible()
+    expect(phone.get_by_text("Priya Patel")).to_be_visible()
+    expect(phone.get_by_text("Everyone has a part to play, every day.")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The governance lead sees it carried forward, and may still adopt 1.1 afresh.
+    sign_in(page, "lead.north@school.example", world.password)
+    page.goto("/adoptions/")
+    row = page.get_by_role("row", name=re.compile("Safeguarding Policy"))
+    expect(row).to_contain_text("(carried forward)")
+    expect(row.get_by_role("button", name="Re-adopt Safeguarding Policy at North Primary")).to_be_visible()
+    row.get_by_role("link", name=re.compile("carried forward")).click()
+    expect(page.get_by_text(re.compile("the trust's minor revision, with the same local parts"))).to_be_visible()
+    page.get_by_role("link", name="the school's adoption of version 1.0").click()
+    expect(page.get_by_text("Superseded by a later adoption")).to_be_visible()
