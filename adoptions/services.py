@@ -31,6 +31,7 @@ UNKNOWN_SECTION = ("'{section}' is not a section of version {label} of the trust
                    "section headings.")
 SECTION_TEXT_NEEDED = "Write the local section's text."
 CONTACT_NEEDED = "Give the contact's role and name."
+NO_SUCH_PART = "That contact or local section is not part of this adoption (it may have been removed): nothing changed."
 WRONG_COMMITTEE = "The {committee} is not a committee of {school}: send the adoption to one of the school's own."
 NOT_THE_LATEST_VERSION = ("The trust has published version {label} since this adoption was started: start again "
                           "from the current version.")
@@ -128,32 +129,70 @@ def _being_prepared(adoption: Adoption) -> Adoption:
     return adoption
 
 
-def add_contact(adoption: Adoption, *, role: str, name: str, email: str = "", phone: str = "") -> LocalContact:
+def _contact_values(role: str, name: str, email: str, phone: str) -> dict[str, str]:
     role, name = " ".join(role.split()), " ".join(name.split())
     if not role or not name:
         raise AdoptionRefused(CONTACT_NEEDED)
+    return {"role": role, "name": name, "email": email.strip(), "phone": " ".join(phone.split())}
+
+
+def add_contact(adoption: Adoption, *, role: str, name: str, email: str = "", phone: str = "") -> LocalContact:
+    values = _contact_values(role, name, email, phone)
     with transaction.atomic():
         adoption = _being_prepared(adoption)
-        return LocalContact.objects.create(adoption=adoption, role=role, name=name, email=email.strip(),
-                                           phone=" ".join(phone.split()), position=adoption.contacts.count())
+        return LocalContact.objects.create(adoption=adoption, position=adoption.contacts.count(), **values)
 
 
-def add_local_section(adoption: Adoption, *, kind: str, section: str, body: str) -> LocalSection:
-    """A local section added after, or replacing, a section of the trust text
-    named by its heading; the text arrives from a browser (CRLF) and is kept
-    in the canonical form."""
+def change_contact(adoption: Adoption, *, contact_id: int, role: str, name: str, email: str = "",
+                   phone: str = "") -> LocalContact:
+    """Corrects one of this adoption's contacts where it stands in the list."""
+    values = _contact_values(role, name, email, phone)
+    with transaction.atomic():
+        adoption = _being_prepared(adoption)
+        contact = adoption.contacts.filter(pk=contact_id).first()
+        if contact is None:  # another adoption's, or removed in another tab
+            raise AdoptionRefused(NO_SUCH_PART)
+        for field, value in values.items():
+            setattr(contact, field, value)
+        contact.save()
+        return contact
+
+
+def _section_values(adoption: Adoption, kind: str, section: str, body: str) -> dict[str, str]:
+    """The text arrives from a browser (CRLF) and is kept in the canonical form;
+    the section is named by a heading of the trust version's text."""
     body = normalise_text(body).rstrip("\n")
     if not body:
         raise AdoptionRefused(SECTION_TEXT_NEEDED)
     if kind not in LocalSection.Kind.values:
         raise AdoptionRefused(UNKNOWN_SECTION.format(section=kind, label=""))
+    section = " ".join(section.split())
+    if section not in section_headings(adoption.version.body):
+        raise AdoptionRefused(UNKNOWN_SECTION.format(section=section, label=adoption.version.label))
+    return {"kind": kind, "section": section, "body": body}
+
+
+def add_local_section(adoption: Adoption, *, kind: str, section: str, body: str) -> LocalSection:
+    """A local section added after, or replacing, a section of the trust text."""
     with transaction.atomic():
         adoption = _being_prepared(adoption)
-        section = " ".join(section.split())
-        if section not in section_headings(adoption.version.body):
-            raise AdoptionRefused(UNKNOWN_SECTION.format(section=section, label=adoption.version.label))
-        return LocalSection.objects.create(adoption=adoption, kind=kind, section=section, body=body,
-                                           position=adoption.local_sections.count())
+        values = _section_values(adoption, kind, section, body)
+        return LocalSection.objects.create(adoption=adoption, position=adoption.local_sections.count(), **values)
+
+
+def change_local_section(adoption: Adoption, *, section_id: int, kind: str, section: str, body: str
+                         ) -> LocalSection:
+    """Rewrites one of this adoption's local sections where it stands."""
+    with transaction.atomic():
+        adoption = _being_prepared(adoption)
+        values = _section_values(adoption, kind, section, body)
+        local = adoption.local_sections.filter(pk=section_id).first()
+        if local is None:
+            raise AdoptionRefused(NO_SUCH_PART)
+        for field, value in values.items():
+            setattr(local, field, value)
+        local.save()
+        return local
 
 
 def remove_local_part(adoption: Adoption, *, contact_id: int | None = None, section_id: int | None = None) -> None:

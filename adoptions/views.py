@@ -4,6 +4,7 @@ the school's committee, the school's copy and the combined redline."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from adoptions import permissions, selectors, services
 from adoptions.copies import school_copy
 from adoptions.forms import ContactForm, LocalSectionForm
-from adoptions.models import Adoption
+from adoptions.models import Adoption, LocalContact, LocalSection
 from adoptions.redlines import combined_redline, readoption_redline
 from people.models import Organisation
 from policies.models import Committee, Policy
@@ -66,33 +67,70 @@ def start(request: HttpRequest) -> HttpResponse:
 def prepare(request: HttpRequest, pk: int) -> HttpResponse:
     adoption = _adoption(request, pk, prepare=True)
     headings = services.section_headings(adoption.version.body)
-    contact_form, section_form = ContactForm(), LocalSectionForm(headings=headings)
+    bound: dict[str, forms.Form] = {}
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action == "add_contact":
-            contact_form = ContactForm(request.POST)
-            if contact_form.is_valid() and _done(request, services.add_contact, adoption, **contact_form.cleaned_data):
-                return redirect("adoptions:prepare", pk=pk)
-        elif action == "add_section":
-            section_form = LocalSectionForm(request.POST, headings=headings)
-            if section_form.is_valid() and _done(request, services.add_local_section, adoption,
-                                                 **section_form.cleaned_data):
-                return redirect("adoptions:prepare", pk=pk)
-        elif action in ("remove_contact", "remove_section"):
-            part = request.POST.get("part", "")
-            field = "contact_id" if action == "remove_contact" else "section_id"
-            if part.isdigit():
-                _done(request, services.remove_local_part, adoption, **{field: int(part)})
+        bound = _prepare_post(request, adoption, headings)
+        if not bound:
             return redirect("adoptions:prepare", pk=pk)
-        else:
-            messages.error(request, "Choose what to do.")
+    copy = school_copy(adoption)
     return render(request, "adoptions/prepare.html", {
-        "adoption": adoption, "copy": school_copy(adoption), "contact_form": contact_form,
-        "combined": readoption_redline(adoption),
-        "section_form": section_form, "committees": services.local_committees(adoption.school),
+        "adoption": adoption, "copy": copy, "combined": readoption_redline(adoption),
+        "contact_form": bound.get("contact") or ContactForm(),
+        "section_form": bound.get("section") or LocalSectionForm(headings=headings),
+        "contacts": [(contact, bound.get(f"contact-{contact.pk}") or _contact_form(contact))
+                     for contact in copy.contacts],
+        "sections": [(section, bound.get(f"section-{section.pk}") or _section_form(section, headings))
+                     for section in adoption.local_sections.all()],
+        "committees": services.local_committees(adoption.school),
         "editable": adoption.status == Adoption.Status.DRAFT,
         "submission": adoption.submissions.order_by("-submitted_at").first(),
     })
+
+
+def _contact_form(contact: LocalContact) -> ContactForm:
+    """The form that corrects a contact, filled with what it says now."""
+    return ContactForm(prefix=f"contact-{contact.pk}", initial={
+        "role": contact.role, "name": contact.name, "email": contact.email, "phone": contact.phone})
+
+
+def _section_form(section: LocalSection, headings: list[str]) -> LocalSectionForm:
+    return LocalSectionForm(prefix=f"section-{section.pk}", headings=headings, initial={
+        "kind": section.kind, "section": section.section, "body": section.body})
+
+
+# action: (the form's key on the page, its class, the service, the part's keyword)
+_PART_ACTIONS = {
+    "add_contact": ("contact", ContactForm, services.add_contact, None),
+    "edit_contact": ("contact-{part}", ContactForm, services.change_contact, "contact_id"),
+    "add_section": ("section", LocalSectionForm, services.add_local_section, None),
+    "edit_section": ("section-{part}", LocalSectionForm, services.change_local_section, "section_id"),
+}
+
+
+def _prepare_post(request: HttpRequest, adoption: Adoption, headings: list[str]) -> dict[str, forms.Form]:
+    """Does what the POST asks. Returns the form to show again with what the
+    person typed (invalid, or refused with a message), by its key; nothing
+    when the page is to be shown afresh."""
+    action, part = request.POST.get("action", ""), request.POST.get("part", "")
+    if action in ("remove_contact", "remove_section"):
+        if part.isdigit():
+            field = "contact_id" if action == "remove_contact" else "section_id"
+            _done(request, services.remove_local_part, adoption, **{field: int(part)})
+        return {}
+    if action not in _PART_ACTIONS:
+        messages.error(request, "Choose what to do.")
+        return {}
+    key, form_class, service, part_field = _PART_ACTIONS[action]
+    if part_field and not part.isdigit():
+        messages.error(request, services.NO_SUCH_PART)
+        return {}
+    key = key.format(part=part)
+    extra = {"headings": headings} if form_class is LocalSectionForm else {}
+    form = form_class(request.POST, prefix=key if part_field else None, **extra)
+    target = {part_field: int(part)} if part_field else {}
+    if form.is_valid() and _done(request, service, adoption, **target, **form.cleaned_data):
+        return {}
+    return {key: form}
 
 
 def _done(request: HttpRequest, service, adoption: Adoption, **kwargs) -> bool:
