@@ -4,7 +4,8 @@ local hash never change (only the lifecycle moves on: adopted -> to re-adopt
 -> superseded), and once it is sent to the committee its local parts never
 change, whoever asks (a page, the admin, the shell). Connected in
 AdoptionsConfig.ready through the model signals, since a save() or delete()
-of any of the three models passes here."""
+of any of the three models passes here; their querysets' update() and
+bulk_create(), which send no signal, ask here too."""
 
 from __future__ import annotations
 
@@ -49,4 +50,27 @@ def refuse_changes_to_parts(sender, instance: LocalContact | LocalSection, **kwa
     """A part may change only while its adoption is being prepared."""
     status = Adoption.objects.filter(pk=instance.adoption_id).values_list("status", flat=True).first()
     if status is not None and status != Adoption.Status.DRAFT:
+        raise ImmutableAdoptionError(PARTS_ARE_LOCKED)
+
+
+BULK_IS_REFUSED = "Adopted adoptions cannot be changed in bulk ({fields}): only their status moves on, one by one."
+
+
+def refuse_bulk_update(queryset, values: dict) -> None:
+    """An update() may move an adopted adoption's status on as save() may,
+    and change nothing else of it."""
+    locked = queryset.filter(status__in=Adoption.LOCKED_STATUSES)
+    touched = [name for name in values if name in LOCKED_FIELDS or f"{name}_id" in LOCKED_FIELDS]
+    if touched and locked.exists():
+        raise ImmutableAdoptionError(BULK_IS_REFUSED.format(fields=", ".join(touched)))
+    if "status" in values:
+        new = values["status"]
+        stored = set(locked.order_by().values_list("status", flat=True).distinct())
+        if any(not isinstance(new, str) or new not in NEXT_STATUS[status] for status in stored):
+            raise ImmutableAdoptionError(BULK_IS_REFUSED.format(fields="status"))
+
+
+def refuse_bulk_changes_to_parts(adoption_ids) -> None:
+    """Parts written in bulk, as one by one, only while their adoption is being prepared."""
+    if Adoption.objects.filter(pk__in=adoption_ids).exclude(status=Adoption.Status.DRAFT).exists():
         raise ImmutableAdoptionError(PARTS_ARE_LOCKED)

@@ -15,6 +15,35 @@ from people.models import Organisation
 from policies.models import Committee, Policy, PolicyVersion
 
 
+class AdoptionQuerySet(models.QuerySet):
+    """Bulk writes keep the rules save() keeps (adoptions.guards)."""
+
+    def update(self, **kwargs) -> int:
+        from adoptions import guards  # guards reads these models
+
+        guards.refuse_bulk_update(self, kwargs)
+        return super().update(**kwargs)
+
+
+class LocalPartQuerySet(models.QuerySet):
+    """A contact's or a section's bulk writes keep the seal save() keeps."""
+
+    def update(self, **kwargs) -> int:
+        from adoptions import guards
+
+        guards.refuse_bulk_changes_to_parts(self.order_by().values("adoption_id"))
+        if "adoption" in kwargs or "adoption_id" in kwargs:  # moved onto another adoption
+            guards.refuse_bulk_changes_to_parts([getattr(kwargs.get("adoption"), "pk", kwargs.get("adoption_id"))])
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from adoptions import guards
+
+        objs = list(objs)
+        guards.refuse_bulk_changes_to_parts({part.adoption_id for part in objs})
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Adoption(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Being prepared"
@@ -51,6 +80,7 @@ class Adoption(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AdoptionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -78,6 +108,8 @@ class LocalContact(models.Model):
     phone = models.CharField(max_length=50, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = LocalPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["adoption", "position", "id"]
 
@@ -98,6 +130,8 @@ class LocalSection(models.Model):
     section = models.CharField(max_length=300, help_text="The heading of the trust's section, as it reads.")
     body = models.TextField(help_text="Markdown.")
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = LocalPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["adoption", "position", "id"]

@@ -3,6 +3,8 @@ approvals.adoption_decisions)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -152,6 +154,29 @@ def test_an_adopted_adoption_and_its_parts_never_change(world, trust_policy, sch
         contact.delete()
     with pytest.raises(services.AdoptionRefused, match="cannot be changed"):
         services.add_contact(adoption, role="Headteacher", name="Ann Head")
+
+
+def test_bulk_writes_from_the_shell_keep_the_same_rules(world, trust_policy, school):
+    adoption = started(world, trust_policy, school)
+    services.add_contact(adoption, role="Designated Safeguarding Lead", name="Priya Patel")
+    LocalContact.objects.filter(adoption=adoption).update(phone="0161 496 0000")  # being prepared: allowed
+    services.send_to_committee(adoption, committee=school.lgb, by=school.lead.user)
+    adopt(adoption, school)
+    adopted = Adoption.objects.filter(pk=adoption.pk)
+    with pytest.raises(ImmutableAdoptionError, match=r"cannot be changed in bulk \(adopted_on\)"):
+        adopted.update(adopted_on=datetime.date(2020, 1, 1))
+    with pytest.raises(ImmutableAdoptionError, match=r"\(status\)"):
+        adopted.update(status=Adoption.Status.DRAFT)
+    with pytest.raises(ImmutableAdoptionError):
+        LocalContact.objects.filter(adoption=adoption).update(name="Someone Else")
+    with pytest.raises(ImmutableAdoptionError):
+        LocalSection.objects.bulk_create([LocalSection(adoption=adoption, kind="adds_to", section="1. Purpose",
+                                                       body="Slipped in.")])
+    adoption.refresh_from_db()
+    assert (adoption.status, adoption.adopted_on) == ("adopted", timezone.localdate())
+    assert [(c.name, c.phone) for c in adoption.contacts.all()] == [("Priya Patel", "0161 496 0000")]
+    assert not adoption.local_sections.exists()
+    assert adopted.update(status=Adoption.Status.SUPERSEDED) == 1  # the lifecycle still moves on
 
 
 def test_parts_are_sealed_once_sent(world, trust_policy, school):
