@@ -168,6 +168,11 @@ class ObligationQuerySet(models.QuerySet):
     whoever calls them: a service, the admin, the shell. bulk_create cannot
     tell what it wrote, so its callers wrap it in counts.tracking."""
 
+    def owed(self, person, version) -> ObligationQuerySet:
+        """The person's outstanding obligations for this exact version (one per
+        period), the one query behind each caller's shape of the answer."""
+        return self.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
+
     def update(self, **kwargs) -> int:
         from acknowledgements import counts  # counts reads this module's models
 

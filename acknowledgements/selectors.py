@@ -27,8 +27,7 @@ def owed_sign_offs(person: Person) -> QuerySet[Obligation]:
 def outstanding_for(person: Person, version: PolicyVersion) -> Obligation | None:
     """The person's outstanding obligation for this exact version (with the
     variant it owes), if any."""
-    return (Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
-            .select_related("variant").first())
+    return Obligation.objects.owed(person, version).select_related("variant").first()
 
 
 def sign_offs_of(person: Person) -> QuerySet[SignOff]:

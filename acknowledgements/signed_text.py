@@ -34,8 +34,7 @@ def text_to_sign(person: Person, version: PolicyVersion, *, obligation: Obligati
     """What `person` signs for `version`. `obligation` is their outstanding
     obligation for it when the caller has it already (saves a query)."""
     if obligation is None:
-        obligation = (Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
-                      .select_related("variant").first())
+        obligation = Obligation.objects.owed(person, version).select_related("variant").first()
     if obligation is not None:
         variant = obligation.variant if obligation.variant_id else None
     else:  # signing by the rule with nothing outstanding: the rule's mapping says which text

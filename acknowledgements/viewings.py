@@ -20,16 +20,12 @@ def period_owed(person: Person, version: PolicyVersion) -> str:
     """The period of the person's outstanding obligation for this exact
     version ("" when they owe it without one, or do not owe it): a yearly
     re-reading is opened, answered and signed afresh each year."""
-    obligation = (
-        Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING)
-        .values_list("period", flat=True).first()
-    )
-    return obligation or ""
+    return Obligation.objects.owed(person, version).values_list("period", flat=True).first() or ""
 
 
 def owes_exactly(person: Person, version: PolicyVersion) -> bool:
     """Whether the person has an outstanding obligation for this very version."""
-    return Obligation.objects.filter(person=person, version=version, status=Obligation.Status.OUTSTANDING).exists()
+    return Obligation.objects.owed(person, version).exists()
 
 
 def viewing_for(person: Person, version: PolicyVersion, period: str) -> Viewing | None:
