@@ -381,7 +381,9 @@ class ViewingQuerySet(EvidenceQuerySet):
 
 class Viewing(AppendOnly):
     """The first time a person opened the exact text of a version they owe
-    (one per person, version and period: a yearly re-reading is viewed again).
+    (one per person, version, period and text: a yearly re-reading is viewed
+    again, and so is a variant the person's group is mapped to after they
+    opened the full text).
     Signing that obligation needs it first; the sign-off copies its time into
     SignOff.viewed_at. The address and browser are erasable by retention for
     an anonymised leaver, as a sign-off's are (and so are not sealed)."""
@@ -402,7 +404,8 @@ class Viewing(AppendOnly):
     class Meta:
         ordering = ["-viewed_at"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "version", "period"], name="one_viewing_per_version"),
+            models.UniqueConstraint(fields=["person", "version", "period", "content_hash"],
+                                    name="one_viewing_per_text"),
         ]
         indexes = [
             models.Index(fields=["variant"], condition=models.Q(variant__isnull=False), name="viewing_variant_idx"),

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from acknowledgements import counts, viewings
 from acknowledgements.models import SignOffRule
 from acknowledgements.services import sync_obligations
+from acknowledgements.signed_text import full_text
 from people.events import staff_changing, staff_imported
 from people.models import Person
 from people.selectors import person_for_user
@@ -39,11 +40,13 @@ def owe_sign_offs_of_the_new_version(sender, version, previous, **kwargs) -> Non
 
 @receiver(version_text_opened)
 def record_the_first_opening(sender, version, user, ip_address, user_agent, **kwargs) -> None:
-    """The library's page of a version a person owes counts as opening it,
-    as the sign page does (acknowledgements.viewings)."""
+    """The library's page of a version a person owes counts as opening its
+    full text, which is what that page shows (acknowledgements.viewings): one
+    who owes a variant still opens the variant on the sign page."""
     person = person_for_user(user) if user.is_authenticated else None
     if person is not None and viewings.owes_exactly(person, version):
-        viewings.record_viewing(person=person, version=version, ip_address=ip_address, user_agent=user_agent)
+        viewings.record_viewing(person=person, version=version, ip_address=ip_address, user_agent=user_agent,
+                                text=full_text(version))
 
 
 @receiver(staff_changing)

@@ -390,8 +390,8 @@ def _record(
         existing = _existing_sign_off(person, version, period)
         if existing is not None:
             return existing, False
-    evidence = _browser_evidence(person, version, period) if method == SignOff.Method.BROWSER else {}
     text = text_to_sign(person, version, obligation=obligation)
+    evidence = _browser_evidence(person, version, period, text) if method == SignOff.Method.BROWSER else {}
     try:
         # Sealed as the last write (chain.sealing_last): the chain's head is locked only until the commit.
         with transaction.atomic(), chain.sealing_last():
@@ -411,11 +411,11 @@ def _record(
     return sign_off, True
 
 
-def _browser_evidence(person: Person, version: PolicyVersion, period: str) -> dict:
+def _browser_evidence(person: Person, version: PolicyVersion, period: str, text: TextToSign) -> dict:
     """What a browser sign-off needs first and copies: the first opening of
-    the text, and the attempt that passed the check of understanding (paper
-    forms need neither: HR saw the signed paper)."""
-    viewing = viewing_for(person, version, period)
+    the very text signed, and the attempt that passed the check of
+    understanding (paper forms need neither: HR saw the signed paper)."""
+    viewing = viewing_for(person, version, period, text.content_hash)
     if viewing is None:
         raise SignOffRefused(NOT_OPENED)
     evidence = {"viewed_at": viewing.viewed_at}

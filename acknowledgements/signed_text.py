@@ -30,6 +30,11 @@ class TextToSign:
                 "local_hash": self.local_hash}
 
 
+def full_text(version: PolicyVersion) -> TextToSign:
+    """The version's full text as the trust wrote it: what the library's page shows."""
+    return TextToSign(version=version, body=version.body, content_hash=version.content_hash)
+
+
 def text_to_sign(person: Person, version: PolicyVersion, *, obligation: Obligation | None = None) -> TextToSign:
     """What `person` signs for `version`. `obligation` is their outstanding
     obligation for it when the caller has it already (saves a query)."""

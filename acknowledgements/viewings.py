@@ -1,6 +1,6 @@
 """Viewed before signed: the first time a person opens the exact text of a
 version they owe is evidence (acknowledgements.models.Viewing), and signing
-that obligation in the browser needs it first."""
+that obligation in the browser needs an opening of the very text signed."""
 
 from __future__ import annotations
 
@@ -28,24 +28,28 @@ def owes_exactly(person: Person, version: PolicyVersion) -> bool:
     return Obligation.objects.owed(person, version).exists()
 
 
-def viewing_for(person: Person, version: PolicyVersion, period: str) -> Viewing | None:
-    return Viewing.objects.filter(person=person, version=version, period=period).first()
+def viewing_for(person: Person, version: PolicyVersion, period: str, content_hash: str) -> Viewing | None:
+    """The first opening of this exact text (the full text or a variant) of the version, in the period."""
+    return Viewing.objects.filter(person=person, version=version, period=period,
+                                  content_hash=content_hash).order_by("viewed_at").first()
 
 
 def record_viewing(
     *, person: Person, version: PolicyVersion, ip_address: str | None, user_agent: str,
     now: datetime.datetime | None = None, obligation: Obligation | None = None, text: TextToSign | None = None,
 ) -> Viewing:
-    """Record the first opening of the version's text for the period the
+    """Record the first opening of this text of the version (by default the
+    one the person owes: their variant or the full text) for the period the
     person owes it in. Idempotent: a later opening (or a double request racing
-    this one) returns the first, unchanged. The sign page passes the
-    outstanding obligation and the text it read already (saves their queries)."""
+    this one) returns the first, unchanged. Opening one text is not opening
+    another: a person whose group is mapped to a variant after they opened the
+    full text opens the variant afresh. The sign page passes the outstanding
+    obligation and the text it read already (saves their queries)."""
     period = obligation.period if obligation is not None else period_owed(person, version)
-    first = viewing_for(person, version, period)
+    text = text or text_to_sign(person, version, obligation=obligation)
+    first = viewing_for(person, version, period, text.content_hash)
     if first is not None:
         return first
-    # the variant their staff group owes, or the full text
-    text = text or text_to_sign(person, version, obligation=obligation)
     try:
         with transaction.atomic():
             return Viewing.objects.create(
@@ -54,7 +58,7 @@ def record_viewing(
                 user_agent=browser_words(user_agent),
             )
     except IntegrityError:  # the other request recorded it first
-        return Viewing.objects.get(person=person, version=version, period=period)
+        return Viewing.objects.get(person=person, version=version, period=period, content_hash=text.content_hash)
 
 
 def opened_and_signed(sign_off) -> str:

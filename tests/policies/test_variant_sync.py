@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from acknowledgements.models import Obligation, SignOff, Viewing
-from acknowledgements.services import record_sign_off, sync_obligations
+from acknowledgements.services import SignOffRefused, record_sign_off, sync_obligations
 from acknowledgements.signed_text import text_to_sign
 from approvals.services import start_draft
 from people.models import StaffGroup
@@ -211,3 +211,32 @@ def test_the_rules_admin_form_saves_a_good_mapping(world, admin_client_, volunte
     assert response.status_code == 302
     policy.sign_off_rule.refresh_from_db()
     assert policy.sign_off_rule.variant_groups == {"volunteer": "annex-a"}
+
+
+def test_a_volunteer_mapped_to_the_annex_after_opening_the_full_text_opens_the_annex_before_signing(
+        world, volunteer, signed_in):
+    policy = safeguarding_with_annex(world.trust, mapping={})
+    client = signed_in(volunteer)
+    sign_url = reverse("acknowledgements:sign", args=[policy.slug])
+    client.get(sign_url)  # opens the full text, which is what the volunteer owes today
+    rule = policy.sign_off_rule
+    rule.variant_groups = {"volunteer": "annex-a"}
+    rule.save()
+    sync_obligations(policy=policy)
+    # Signing without opening the annex: the opening of the full text is not an opening of it.
+    with pytest.raises(SignOffRefused, match="^Open and read the policy before you sign it"):
+        record_sign_off(person=volunteer, version=policy.current_version)
+    client.get(sign_url)  # opens the annex
+    client.post(sign_url, {"version": policy.current_version.pk, "confirm": "on"})
+    sign_off = SignOff.objects.get(person=volunteer)
+    annex = Viewing.objects.get(person=volunteer, variant__key="annex-a")
+    assert (sign_off.variant.key, sign_off.viewed_at) == ("annex-a", annex.viewed_at)
+    assert Viewing.objects.filter(person=volunteer).count() == 2  # the full text's opening is kept too
+
+
+def test_the_library_page_counts_as_opening_the_full_text_not_the_annex(world, volunteer, signed_in):
+    policy = safeguarding_with_annex(world.trust)
+    signed_in(volunteer).get(reverse("policies:detail", args=[policy.slug]))
+    viewing = Viewing.objects.get(person=volunteer)
+    assert (viewing.variant, viewing.content_hash) == (None, content_hash(FULL_TEXT))
+    assert viewing.content_hash != owed(volunteer, policy).variant.content_hash
