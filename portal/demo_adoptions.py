@@ -1,8 +1,9 @@
 """The demo trust's adoptions (the [[adoptions]] section of
 fixtures/demo/trust.toml): a school that adopted the trust's current version
 with its own contacts and a replaced section, one whose adoption of an
-earlier version waits to be re-adopted since a major version came, and (by
-having no entry) one that has adopted nothing.
+earlier version waits to be re-adopted since a major version came, one
+carried forward to a minor version, and (by having no entry) one that has
+adopted nothing.
 
 The local parts go through adoptions.services, so they are normalised and
 refused as on the pages; the committee's decision is written as the demo
@@ -48,4 +49,6 @@ def _adopt(school: Organisation, policy: Policy, row: dict, *, today: datetime.d
     adoption.status = row.get("status", Adoption.Status.ADOPTED)
     adoption.readopt_since = relative_date(row.get("readopt_since"), today)
     adoption.save()
+    if row.get("carried_forward_on"):  # the trust's minor version since, as publishing it would have done
+        services.carry_forward(version=policy.current_version, today=relative_date(row["carried_forward_on"], today))
     return adoption
