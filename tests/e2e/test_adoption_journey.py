@@ -160,6 +160,12 @@ def test_the_adoption_pages_fit_a_phone(phone, world, trust):
     phone.get_by_role("button", name="Adopt Safeguarding Policy at North Primary").click()
     expect(phone.get_by_role("button", name="Add local section")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.get_by_label("Role").fill("Designated Safeguarding Lead")
+    phone.get_by_label("Name").fill("Priya Patel")
+    phone.get_by_role("button", name="Add contact").click()
+    phone.locator("summary", has_text="Edit Designated Safeguarding Lead").click()
+    expect(phone.get_by_role("form", name="Edit Designated Safeguarding Lead").get_by_label("Phone")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.goto("/adoptions/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     adoption = Adoption.objects.get(school=world.north)
