@@ -690,21 +690,13 @@ def copy_rows_per_s(sql: str, params: Any, runs: int = CSV_RUNS) -> float:
     raw = connection.connection
     literal = psycopg.ClientCursor(raw).mogrify(sql, params) if params else sql
     statement = literal if literal.lstrip().upper().startswith("COPY") else f"COPY ({literal}) TO STDOUT"
-    try:  # the settings the export gives its COPY, so the floor runs the same statement the same way
-        from reports.exports import COPY_SETTINGS_PARAMS, COPY_SETTINGS_SQL
-        settings = (COPY_SETTINGS_SQL, COPY_SETTINGS_PARAMS)
-    except ImportError:
-        settings = None
     speeds = []
     for _ in range(runs):
         rows = 0
         began = time.perf_counter()
-        with raw.transaction(), raw.cursor() as cursor:
-            if settings:
-                cursor.execute(*settings)
-            with cursor.copy(statement) as copy:
-                for block in copy:
-                    rows += bytes(block).count(b"\n")
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for block in copy:
+                rows += bytes(block).count(b"\n")
         speeds.append(rows / (time.perf_counter() - began))
     return statistics.median(speeds)
 

@@ -8,7 +8,7 @@ reports nothing with these settings (tests/portal/test_deploy.py).
 
 from portal.logging import JSON_FORMATTER
 from portal.settings import *  # noqa: F403
-from portal.settings import LOGGING, env
+from portal.settings import LOGGING, env, without_jit
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -17,7 +17,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # worker sends without a request to take a host from, and a development
 # default here would email staff links to 127.0.0.1.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL").rstrip("/")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": without_jit(env.db("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

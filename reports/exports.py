@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from typing import IO
 
 from django.db import connections, transaction
@@ -218,17 +219,6 @@ def _safe_text(expression):
     return NullIf(quoted, Value(""))
 
 
-# The export's COPY joins and sorts every outstanding row in scope (200,000 at
-# 20,000 staff), and its cost passes PostgreSQL's jit_above_cost: compiling the
-# cells' expressions took 0.6 s of the statement's 2.2 s, more than it saved
-# (COPY alone 112k rows/s with JIT, 130k without, on two cores). Set for the
-# COPY's own transaction; bench/large_trust.py gives its floor the same. A larger
-# work_mem, to sort in memory rather than on disk, gained nothing measurable.
-COPY_SETTINGS = {"jit": "off"}
-COPY_SETTINGS_SQL = "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(COPY_SETTINGS))
-COPY_SETTINGS_PARAMS = [part for setting in COPY_SETTINGS.items() for part in setting]
-
-
 def copy_statement(obligations: QuerySet[Obligation], *, today: datetime.date) -> tuple[str, tuple]:
     """The COPY statement writing the CSV's rows (not its header) of the page's
     own filtered, sorted queryset, and its parameters (bound by psycopg on the
@@ -261,10 +251,11 @@ def copy_csv_chunks(obligations: QuerySet[Obligation], *, today: datetime.date,
     connection = connections[obligations.db]
     header = "".join(csv_lines([])).encode()
     rows = 0
-    # In a transaction of its own (or a savepoint inside a caller's, where a
-    # cancelled COPY would otherwise spoil it), so its settings end with it.
-    with transaction.atomic(using=obligations.db), connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.execute(COPY_SETTINGS_SQL, COPY_SETTINGS_PARAMS)
+    # Inside a transaction (a test, a caller's atomic block) a cancelled COPY
+    # would spoil it: a savepoint confines the damage. A web request streams
+    # in autocommit, where a cancelled COPY leaves nothing to undo.
+    confined = transaction.atomic(using=obligations.db) if connection.in_atomic_block else nullcontext()
+    with confined, connection.cursor() as cursor, connection.wrap_database_errors:
         # Django's wrapper passes COPY to the psycopg cursor underneath.
         with cursor.cursor.copy(sql, params) as copy:
             buffer = bytearray(header)

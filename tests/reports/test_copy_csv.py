@@ -181,22 +181,3 @@ def test_outside_a_transaction_as_a_web_request_streams_an_abandoned_copy_leaves
 
     assert connection.connection.info.transaction_status.name == "IDLE"
     assert not Obligation.objects.exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_copy_runs_without_jit_and_the_setting_ends_with_it(monkeypatch):
-    def jit() -> str:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW jit")
-            return cursor.fetchone()[0]
-
-    # What the COPY's own transaction sees, read as its row.
-    seen = "COPY (SELECT current_setting('jit')) TO STDOUT WITH (FORMAT csv)"
-    monkeypatch.setattr(exports, "copy_statement", lambda obligations, today: (seen, ()))
-    before = jit()
-
-    written = b"".join(exports.copy_csv_chunks(Obligation.objects.all(), today=TODAY)).decode()
-
-    assert written.splitlines()[-1] == "off"
-    assert jit() == before  # a pooled connection's next request is as it was
-    assert connection.connection.info.transaction_status.name == "IDLE"
