@@ -16,6 +16,7 @@ from django.dispatch import receiver
 
 from acknowledgements import counts, viewings
 from acknowledgements.models import SignOffRule
+from acknowledgements.selectors import outstanding_for
 from acknowledgements.services import sync_obligations
 from acknowledgements.signed_text import full_text
 from people.events import staff_changing, staff_imported
@@ -44,9 +45,10 @@ def record_the_first_opening(sender, version, user, ip_address, user_agent, **kw
     full text, which is what that page shows (acknowledgements.viewings): one
     who owes a variant still opens the variant on the sign page."""
     person = person_for_user(user) if user.is_authenticated else None
-    if person is not None and viewings.owes_exactly(person, version):
+    obligation = outstanding_for(person, version) if person is not None else None
+    if obligation is not None:  # read once: its period is the viewing's
         viewings.record_viewing(person=person, version=version, ip_address=ip_address, user_agent=user_agent,
-                                text=full_text(version))
+                                obligation=obligation, text=full_text(version))
 
 
 @receiver(staff_changing)

@@ -23,15 +23,9 @@ def period_owed(person: Person, version: PolicyVersion) -> str:
     return Obligation.objects.owed(person, version).values_list("period", flat=True).first() or ""
 
 
-def owes_exactly(person: Person, version: PolicyVersion) -> bool:
-    """Whether the person has an outstanding obligation for this very version."""
-    return Obligation.objects.owed(person, version).exists()
-
-
 def viewing_for(person: Person, version: PolicyVersion, period: str, content_hash: str) -> Viewing | None:
-    """The first opening of this exact text (the full text or a variant) of the version, in the period."""
-    return Viewing.objects.filter(person=person, version=version, period=period,
-                                  content_hash=content_hash).order_by("viewed_at").first()
+    """The opening of this exact text (the full text or a variant) of the version, in the period."""
+    return Viewing.objects.filter(person=person, version=version, period=period, content_hash=content_hash).first()
 
 
 def record_viewing(
