@@ -243,14 +243,15 @@ def ask_to_readopt(*, version, today: datetime.date | None = None) -> list[Adopt
     today = today or timezone.localdate()
     if not version.is_major:
         return []
-    marked = []
-    for adoption in (Adoption.objects.select_for_update()
-                     .filter(policy=version.policy_id, status=Adoption.Status.ADOPTED)
-                     .exclude(version=version).select_related("school")):
-        adoption.status, adoption.readopt_since = Adoption.Status.TO_READOPT, today
-        adoption.save()
-        marked.append(adoption)
-    return marked
+    return [_to_readopt(adoption, today) for adoption in (
+        Adoption.objects.select_for_update().filter(policy=version.policy_id, status=Adoption.Status.ADOPTED)
+        .exclude(version=version).select_related("school"))]
+
+
+def _to_readopt(adoption: Adoption, today: datetime.date) -> Adoption:
+    adoption.status, adoption.readopt_since = Adoption.Status.TO_READOPT, today
+    adoption.save()
+    return adoption
 
 
 # --------------------------------------------------------------------------- a new minor trust version
@@ -270,18 +271,23 @@ def carry_forward(*, version: PolicyVersion, today: datetime.date | None = None)
         .exclude(version=version).select_related("school"))]
 
 
-def carry_to_current(adoption: Adoption, *, today: datetime.date) -> Adoption:
-    """An adoption decided after the trust published minor versions of what
-    it adopted is carried forward to the current one at once; after a major
-    one it stays as it is, for the school to adopt the new text."""
+# --------------------------------------------------------------------------- decided after the trust moved on
+
+
+def bring_up_to_date(adoption: Adoption, *, today: datetime.date) -> Adoption:
+    """An adoption decided after the trust published later versions of what
+    it adopted gets what publishing gave the adoptions in force at the time:
+    after a major version the school is asked to adopt again (from `today`,
+    the day its adoption began); after only minor ones it is carried forward
+    to the current version. Returns the adoption now in force."""
     current = Policy.objects.select_related("current_version").get(pk=adoption.policy_id).current_version
-    if current is None or current.pk == adoption.version_id:
+    if current is None or current.pk == adoption.version_id or adoption.status != Adoption.Status.ADOPTED:
         return adoption
     adopted = adoption.version
     later = PolicyVersion.objects.filter(policy=adoption.policy_id, status__in=PolicyVersion.LOCKED_STATUSES).filter(
         models.Q(major__gt=adopted.major) | models.Q(major=adopted.major, minor__gt=adopted.minor))
     if later.filter(is_major=True).exists():
-        return adoption
+        return _to_readopt(adoption, today)
     return _carry(adoption, current, today)
 
 

@@ -13,6 +13,7 @@ import datetime
 
 from django.dispatch import receiver
 
+from adoptions import notifications as adoption_notifications
 from adoptions import redlines, services
 from adoptions.events import adoption_sent
 from adoptions.models import Adoption
@@ -44,8 +45,11 @@ def decided(submission: Submission, decision: str, *, on: datetime.date) -> Adop
     day the last vote was given), adopted by the committee, and the school's
     previous adoption of the policy is superseded. Request changes: it is
     being prepared again (its parts may change; they are sealed again when
-    sent). Reject: not adopted. Returns the adoption now in force (carried
-    forward, when minor trust versions came out meanwhile) or the one decided."""
+    sent). Reject: not adopted. When the trust published later versions while
+    the committee deliberated, an approved adoption gets what publishing gave
+    the adoptions in force then (adoptions.services.bring_up_to_date): carried
+    forward after minor ones; after a major one, to re-adopt, and the
+    governance lead is told. Returns the adoption now in force, or the one decided."""
     adoption = Adoption.objects.select_for_update().get(pk=submission.adoption_id)
     if decision == Decision.APPROVE:
         # The previous one first: only one adoption per school and policy is in force.
@@ -62,6 +66,7 @@ def decided(submission: Submission, decision: str, *, on: datetime.date) -> Adop
         adoption.status = Adoption.Status.REJECTED
     adoption.save()
     if adoption.status == Adoption.Status.ADOPTED:
-        # The trust may have published a minor version while the committee deliberated.
-        adoption = services.carry_to_current(adoption, today=on)
+        adoption = services.bring_up_to_date(adoption, today=on)
+        if adoption.status == Adoption.Status.TO_READOPT:
+            adoption_notifications.readoption_asked(adoption, version=adoption.policy.current_version)
     return adoption

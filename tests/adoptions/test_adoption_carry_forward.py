@@ -2,7 +2,8 @@
 again and no school to adopt again: each school's adoption in force is
 carried forward to it, so staff keep reading the school's copy with its DSL
 and its local sections. A major version since, or a major one instead, does
-not carry anything."""
+not carry anything: the school is asked to adopt again, also when its
+committee decides only after the major version came out."""
 
 from __future__ import annotations
 
@@ -104,14 +105,30 @@ def test_an_adoption_decided_after_a_minor_version_is_carried_to_it(world, trust
     assert (carried.version.label, carried.previous, carried.committee) == ("1.1", adoption, school.lgb)
 
 
-def test_an_adoption_decided_after_a_major_version_is_not_carried(world, trust_policy, school):
+def test_an_adoption_decided_after_a_major_version_is_asked_to_re_adopt(world, trust_policy, school):
+    # As if it had been in force when 2.0 came out: not carried, and the school is asked to adopt 2.1.
     adoption = services.start_adoption(school=world.north, policy=trust_policy, by=school.lead.user)
     services.send_to_committee(adoption, committee=school.lgb, by=school.lead.user)
     publish(trust_policy, "2.0", major=True)
     publish(trust_policy, "2.1", major=False, body=NEW_BODY + "\nA typo fixed.\n")
+    OutboxEmail.objects.all().delete()
     adopt(adoption, school)
+    adoption.refresh_from_db()
     assert in_force(world, trust_policy) == adoption
-    assert adoption.version.label == "1.0"
+    assert (adoption.version.label, adoption.status, adoption.readopt_since) == ("1.0", "to_readopt",
+                                                                                adoption.adopted_on)
+    asked = OutboxEmail.objects.get(subject__startswith="To re-adopt")
+    assert (asked.recipient, asked.subject) == (school.lead, f"To re-adopt: {trust_policy.title}, version 2.1")
+
+
+def test_an_adoption_decided_after_a_major_version_shows_to_re_adopt(world, trust_policy, school, client):
+    adoption = services.start_adoption(school=world.north, policy=trust_policy, by=school.lead.user)
+    services.send_to_committee(adoption, committee=school.lgb, by=school.lead.user)
+    publish(trust_policy, "2.0", major=True)
+    adopt(adoption, school)
+    client.force_login(school.lead.user)
+    page = client.get(f"/adoptions/{adoption.pk}/").content.decode()
+    assert "To re-adopt since" in page
 
 
 def test_the_carried_date_is_evidence(adopted, trust_policy, world):
