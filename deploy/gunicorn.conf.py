@@ -8,9 +8,14 @@ import os
 from portal.logging import JSON_FORMATTER
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers: requests are short database round trips; PDFs and exports stream.
+# Sync workers, one thread each: requests are short database round trips, large
+# exports are built by the Celery worker, and the TLS proxy buffers slow clients.
+# Not two threads: a sign-off locks its trust's evidence chain from the seal to
+# the commit, and a thread waiting for its process's GIL in between holds every
+# other sign-off of the trust (make load: lock waits over 100 ms, POST p99 1.3 s
+# with 2 threads; none, and 110 ms, with 1; docs/performance.md).
 workers = int(os.environ.get("GUNICORN_WORKERS", (os.cpu_count() or 1) * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

@@ -196,7 +196,7 @@ prepare_app() {
 start_gunicorn() {
     local port=$1
     port_free "$port" || { say "port $port is taken"; return 1; }
-    GUNICORN_BIND="127.0.0.1:$port" GUNICORN_WORKERS=${GUNICORN_WORKERS:-2} \
+    GUNICORN_BIND="127.0.0.1:$port" GUNICORN_WORKERS=${GUNICORN_WORKERS:-4} \
         setsid "$VENV_BIN/gunicorn" -c "$ROOT/deploy/gunicorn.conf.py" portal.wsgi \
         >"$WORK/logs/gunicorn.log" 2>&1 &
     PIDS+=($!)
