@@ -9,15 +9,14 @@ import datetime
 from django.dispatch import receiver
 from django.utils import timezone
 
-from adoptions import notifications, services
+from adoptions import services
 from policies.events import version_published
 
 
 @receiver(version_published, dispatch_uid="adoptions.readopt_on_major_version")
 def readopt_on_major_version(sender, version, previous=None, **kwargs) -> None:
     # Inside the publishing transaction: the marks and the emails commit or roll back with it.
-    for adoption in services.ask_to_readopt(version=version, today=_published_on(previous)):
-        notifications.readoption_asked(adoption, version=version)
+    services.ask_to_readopt(version=version, today=_published_on(previous))
 
 
 @receiver(version_published, dispatch_uid="adoptions.carry_forward_on_minor_version")

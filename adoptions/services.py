@@ -16,7 +16,7 @@ import json
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from adoptions import events
+from adoptions import events, notifications
 from adoptions.models import Adoption, LocalContact, LocalSection
 from people.models import Organisation, User
 from policies.models import Committee, Policy, PolicyVersion
@@ -239,18 +239,21 @@ def send_to_committee(adoption: Adoption, *, committee: Committee, by: User) -> 
 
 def ask_to_readopt(*, version, today: datetime.date | None = None) -> list[Adoption]:
     """Every adoption in force of an earlier version of the policy becomes
-    "to re-adopt" when a major version is published. Safe to run twice."""
+    "to re-adopt" when a major version is published, and each school's
+    governance lead is told. Safe to run twice."""
     today = today or timezone.localdate()
     if not version.is_major:
         return []
-    return [_to_readopt(adoption, today) for adoption in (
+    return [_to_readopt(adoption, version, today) for adoption in (
         Adoption.objects.select_for_update().filter(policy=version.policy_id, status=Adoption.Status.ADOPTED)
         .exclude(version=version).select_related("school"))]
 
 
-def _to_readopt(adoption: Adoption, today: datetime.date) -> Adoption:
+def _to_readopt(adoption: Adoption, version: PolicyVersion, today: datetime.date) -> Adoption:
+    """Marks it and tells the school; the email is queued in the same transaction."""
     adoption.status, adoption.readopt_since = Adoption.Status.TO_READOPT, today
     adoption.save()
+    notifications.readoption_asked(adoption, version=version)
     return adoption
 
 
@@ -278,16 +281,19 @@ def bring_up_to_date(adoption: Adoption, *, today: datetime.date) -> Adoption:
     """An adoption decided after the trust published later versions of what
     it adopted gets what publishing gave the adoptions in force at the time:
     after a major version the school is asked to adopt again (from `today`,
-    the day its adoption began); after only minor ones it is carried forward
-    to the current version. Returns the adoption now in force."""
+    the day its adoption began) and its governance lead is told; after only
+    minor ones it is carried forward to the current version. Returns the
+    adoption now in force."""
+    if adoption.status != Adoption.Status.ADOPTED:
+        return adoption
     current = Policy.objects.select_related("current_version").get(pk=adoption.policy_id).current_version
-    if current is None or current.pk == adoption.version_id or adoption.status != Adoption.Status.ADOPTED:
+    if current is None or current.pk == adoption.version_id:
         return adoption
     adopted = adoption.version
     later = PolicyVersion.objects.filter(policy=adoption.policy_id, status__in=PolicyVersion.LOCKED_STATUSES).filter(
         models.Q(major__gt=adopted.major) | models.Q(major=adopted.major, minor__gt=adopted.minor))
     if later.filter(is_major=True).exists():
-        return _to_readopt(adoption, today)
+        return _to_readopt(adoption, current, today)
     return _carry(adoption, current, today)
 
 

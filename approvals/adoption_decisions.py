@@ -13,7 +13,6 @@ import datetime
 
 from django.dispatch import receiver
 
-from adoptions import notifications as adoption_notifications
 from adoptions import redlines, services
 from adoptions.events import adoption_sent
 from adoptions.models import Adoption
@@ -67,6 +66,4 @@ def decided(submission: Submission, decision: str, *, on: datetime.date) -> Adop
     adoption.save()
     if adoption.status == Adoption.Status.ADOPTED:
         adoption = services.bring_up_to_date(adoption, today=on)
-        if adoption.status == Adoption.Status.TO_READOPT:
-            adoption_notifications.readoption_asked(adoption, version=adoption.policy.current_version)
     return adoption
