@@ -47,3 +47,13 @@ logconfig_dict = {
 }
 # The reverse proxy on the same host terminates TLS and sets X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def post_worker_init(worker) -> None:
+    """Load the views and templates, then freeze them out of the garbage
+    collector's full passes (portal/warm_worker.py says why)."""
+    from portal.warm_worker import warm_and_freeze
+
+    frozen = warm_and_freeze()
+    worker.log.info("worker %s ready: %s objects frozen out of garbage collection", worker.pid, frozen)
+
