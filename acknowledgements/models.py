@@ -231,9 +231,6 @@ class Obligation(models.Model):
         help_text="Why it ended unsigned; empty while outstanding or once signed.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # When the next reminder about this is due; empty means "from owed_since".
-    # Kept so a reminder run finds what is due by an index, not by Python.
-    next_reminder_on = models.DateField(null=True, blank=True)
     # The variant of the version this person owes (the rule maps their staff
     # group to it); empty: the full text.
     variant = models.ForeignKey(
@@ -255,9 +252,7 @@ class Obligation(models.Model):
             models.Index(fields=["person", "status"]),
             models.Index(fields=["policy", "status"]),
             models.Index(fields=["status", "due_on"]),
-            models.Index(fields=["status", "next_reminder_on"]),
-            # Partial: most obligations owe the full text, and a partial index
-            # gains no entry when the reminder run rewrites those rows.
+            # Partial: most obligations owe the full text.
             models.Index(fields=["variant"], condition=models.Q(variant__isnull=False),
                          name="obligation_variant_idx"),
         ]

@@ -41,3 +41,18 @@ class ReminderRunLock(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NextReminder(models.Model):
+    """When an outstanding obligation is next reminded of (no row: from the
+    day it became owed). Kept beside the obligation, not on it: a run that
+    moves 200,000 dates rewrites this narrow table and its one index, not the
+    obligation's wide row and its nine (docs/performance.md)."""
+
+    obligation = models.OneToOneField("acknowledgements.Obligation", primary_key=True, on_delete=models.CASCADE,
+                                      related_name="next_reminder")
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"obligation {self.obligation_id}: next reminder on {self.day}"
+

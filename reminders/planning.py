@@ -6,8 +6,8 @@ Planning asks "what is due and unsent", not "what falls due today", so a run
 after days of downtime catches up, and a run repeated sends nothing.
 
 Nothing here walks obligations in Python: who owes a sign-off reminder is one
-query over the obligations' next reminder dates (index (status,
-next_reminder_on)), and the digests read the kept counts
+query over the outstanding obligations and their next reminder dates
+(reminders.models.NextReminder), and the digests read the kept counts
 (acknowledgements.models.SignOffCount, PersonSignOffCount). A planned email
 holds ids and small values only; reminders.rendering turns them into the
 email when the outbox delivers it.
@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import CharField, Count, DateField, Exists, F, Func, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, DateField, Exists, F, Func, OuterRef, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 
 from acknowledgements.models import Obligation, PersonSignOffCount, SignOffCount
 from people.models import Organisation, Person, Role, RoleAssignment, in_post_condition
 from policies.models import Policy
-from reminders.models import Reminder
+from reminders.models import NextReminder, Reminder
 
 Kind = Reminder.Kind
 
@@ -195,10 +195,10 @@ def governance_digest_subject(count: int) -> str:
 
 def sign_off_reminder_due(today: datetime.date) -> QuerySet[Obligation]:
     """Outstanding obligations whose next reminder has come: by their
-    next_reminder_on, or, never reminded, from the day they became owed."""
-    return Obligation.objects.filter(status=Obligation.Status.OUTSTANDING, owed_since__lte=today).filter(
-        Q(next_reminder_on__lte=today) | Q(next_reminder_on__isnull=True)
-    ).order_by()
+    NextReminder, or, never reminded, from the day they became owed."""
+    not_yet = NextReminder.objects.filter(obligation_id=OuterRef("pk"), day__gt=today)
+    return Obligation.objects.filter(status=Obligation.Status.OUTSTANDING, owed_since__lte=today).exclude(
+        Exists(not_yet)).order_by()
 
 
 def _plan_sign_offs(plan: Plan, today: datetime.date) -> None:
@@ -227,7 +227,7 @@ def _plan_sign_offs(plan: Plan, today: datetime.date) -> None:
 class NextReminderOn(Func):
     """An obligation's next reminder date after `today`: the next stage,
     owed_since + k * SIGN_OFF_REMINDER_INTERVAL_DAYS, worked out by the
-    database for every row an UPDATE moves (owed_since <= today)."""
+    database for every obligation a run moves on (owed_since <= today)."""
 
     output_field = DateField()
 

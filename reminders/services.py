@@ -6,17 +6,19 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from acknowledgements import counts
+from acknowledgements.models import Obligation
 from outbox.models import OutboxEmail
 from outbox.services import new_email, record_emails
-from reminders.models import Reminder, ReminderRunLock
-from reminders.planning import SIGN_OFF_TEMPLATE, NextReminderOn, Plan, plan_reminders, sign_off_reminder_due
+from reminders.models import NextReminder, Reminder, ReminderRunLock
+from reminders.planning import SIGN_OFF_TEMPLATE, NextReminderOn, Plan, plan_reminders
 
 # Reminder rows written per INSERT.
 BATCH_SIZE = 1000
+NEXT = NextReminder._meta.db_table
 
 
 @dataclass
@@ -82,13 +84,30 @@ def _record(plan: Plan, today: datetime.date) -> list[int]:
     return [email.pk for email in emails]
 
 
+# A row is written for an obligation never reminded, and moved on for one
+# whose date has come (the ON CONFLICT's WHERE); a date still ahead stays.
+# Not "NOT EXISTS (its row)" in the SELECT: on a table the statement is
+# filling, PostgreSQL planned that as a scan of the table per obligation
+# (a run at 20,000 staff took 217 s).
+MOVE_ON = (
+    f"INSERT INTO {NEXT} (obligation_id, day) "  # noqa: S608  (our table; values are parameters)
+    "SELECT * FROM ({reminded}) AS reminded WHERE true "  # WHERE: SQLite would read ON CONFLICT as a join's ON
+    f"ON CONFLICT (obligation_id) DO UPDATE SET day = excluded.day WHERE {NEXT}.day <= %s"
+)
+
+
 def _move_next_reminders(today: datetime.date, *, first_email: int, last_email: int) -> None:
     """Move each obligation just reminded to its next reminder date, in one
-    set-based UPDATE. "Just reminded" is read from this run's own emails
+    set-based statement. "Just reminded" is read from this run's own emails
     (ids first..last), not from the plan, so an obligation that another
     transaction committed since the plan was made moves only if its person
     is among those emailed (and their email, being rendered at delivery,
     lists it)."""
-    sign_off_reminder_due(today).filter(person_id__in=OutboxEmail.objects.filter(
-        pk__gte=first_email, pk__lte=last_email, template=SIGN_OFF_TEMPLATE,
-    ).values("recipient_id")).update(next_reminder_on=NextReminderOn(today))
+    reminded = Obligation.objects.filter(
+        status=Obligation.Status.OUTSTANDING, owed_since__lte=today,
+        person_id__in=OutboxEmail.objects.filter(pk__gte=first_email, pk__lte=last_email,
+                                                 template=SIGN_OFF_TEMPLATE).values("recipient_id"),
+    ).order_by().annotate(next_day=NextReminderOn(today)).values_list("pk", "next_day")
+    sql, params = reminded.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(MOVE_ON.format(reminded=sql), [*params, today])
