@@ -4,11 +4,10 @@ post_worker_init, deploy/gunicorn.conf.py).
 Why: a gunicorn worker holds about 140,000 objects that live as long as it
 does (Django, the URL patterns, the compiled templates). Python's full
 garbage collection walks all of them, and under make load each worker ran
-one such pass of 76-139 ms in the middle of somebody's request: the sign-off
-POST's p95 was made of those pauses. Loading what every worker will load
-anyway, then `gc.freeze()`, moves those objects out of the collector's sight,
-so a full collection walks only what requests leave behind
-(docs/performance.md, "Garbage collection pauses").
+one such pass of 76-139 ms in the middle of somebody's request (a sign-off,
+say). Loading what every worker will load anyway, then `gc.freeze()`, moves
+those objects out of the collector's sight, so a full collection walks only
+what requests leave behind (docs/performance.md, "garbage collection pauses").
 """
 
 from __future__ import annotations
