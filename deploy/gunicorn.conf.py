@@ -56,4 +56,3 @@ def post_worker_init(worker) -> None:
 
     frozen = warm_and_freeze()
     worker.log.info("worker %s ready: %s objects frozen out of garbage collection", worker.pid, frozen)
-

@@ -55,4 +55,3 @@ class NextReminder(models.Model):
 
     def __str__(self) -> str:
         return f"obligation {self.obligation_id}: next reminder on {self.day}"
-

@@ -193,12 +193,16 @@ def governance_digest_subject(count: int) -> str:
 # ---- Sign-offs ---------------------------------------------------------------------------------
 
 
+def sign_off_owed(today: datetime.date) -> QuerySet[Obligation]:
+    """Outstanding obligations owed by today: what a sign-off reminder lists."""
+    return Obligation.objects.filter(status=Obligation.Status.OUTSTANDING, owed_since__lte=today).order_by()
+
+
 def sign_off_reminder_due(today: datetime.date) -> QuerySet[Obligation]:
-    """Outstanding obligations whose next reminder has come: by their
-    NextReminder, or, never reminded, from the day they became owed."""
+    """Owed obligations whose next reminder has come: by their NextReminder,
+    or, never reminded, from the day they became owed."""
     not_yet = NextReminder.objects.filter(obligation_id=OuterRef("pk"), day__gt=today)
-    return Obligation.objects.filter(status=Obligation.Status.OUTSTANDING, owed_since__lte=today).exclude(
-        Exists(not_yet)).order_by()
+    return sign_off_owed(today).exclude(Exists(not_yet))
 
 
 def _plan_sign_offs(plan: Plan, today: datetime.date) -> None:

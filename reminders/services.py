@@ -10,11 +10,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from acknowledgements import counts
-from acknowledgements.models import Obligation
 from outbox.models import OutboxEmail
 from outbox.services import new_email, record_emails
 from reminders.models import NextReminder, Reminder, ReminderRunLock
-from reminders.planning import SIGN_OFF_TEMPLATE, NextReminderOn, Plan, plan_reminders
+from reminders.planning import SIGN_OFF_TEMPLATE, NextReminderOn, Plan, plan_reminders, sign_off_owed
 
 # Reminder rows written per INSERT.
 BATCH_SIZE = 1000
@@ -103,11 +102,10 @@ def _move_next_reminders(today: datetime.date, *, first_email: int, last_email: 
     transaction committed since the plan was made moves only if its person
     is among those emailed (and their email, being rendered at delivery,
     lists it)."""
-    reminded = Obligation.objects.filter(
-        status=Obligation.Status.OUTSTANDING, owed_since__lte=today,
+    reminded = sign_off_owed(today).filter(
         person_id__in=OutboxEmail.objects.filter(pk__gte=first_email, pk__lte=last_email,
                                                  template=SIGN_OFF_TEMPLATE).values("recipient_id"),
-    ).order_by().annotate(next_day=NextReminderOn(today)).values_list("pk", "next_day")
+    ).annotate(next_day=NextReminderOn(today)).values_list("pk", "next_day")
     sql, params = reminded.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(MOVE_ON.format(reminded=sql), [*params, today])
