@@ -308,12 +308,12 @@ def plan(args) -> int:
     from reminders.planning import plan_reminders
 
     with transaction.atomic():
-        planned = plan_reminders(timezone.localdate())
+        every = plan_reminders(timezone.localdate()).every_email()
         transaction.set_rollback(True)
-    rows = [{"kind": r.kind, "key": r.key, "to": e.recipient.email} for e in planned.emails for r in e.reminders]
-    Path(args.output).write_text(json.dumps({"emails": len(planned.emails), "reminders": rows}))
-    print(json.dumps({"emails": len(planned.emails), "reminders": len(rows),
-                      "by_kind": dict(Counter(e.kind for e in planned.emails))}))
+    rows = [{"kind": r.kind, "key": r.key, "to": e.recipient.email} for e in every for r in e.reminders]
+    Path(args.output).write_text(json.dumps({"emails": len(every), "reminders": rows}))
+    print(json.dumps({"emails": len(every), "reminders": len(rows),
+                      "by_kind": dict(Counter(e.kind for e in every))}))
     return 0
 
 

@@ -65,10 +65,40 @@ class PlannedEmail:
     reminders: list[PlannedReminder] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class SignOffReminders:
+    """A sign-off reminder to each of `people` (a Person queryset, in id
+    order): one email each, all alike but for the recipient, written by the
+    database from this query (reminders.services), never built in Python."""
+
+    today: datetime.date
+    people: QuerySet[Person]
+
+    def key(self, person_id: int) -> str:
+        return sign_off_key(person_id, self.today)
+
+    @property
+    def context(self) -> dict:
+        return {"today": self.today.isoformat()}
+
+    def as_emails(self) -> list[PlannedEmail]:
+        """The same emails one by one, for a person to read (faults/tool.py)."""
+        return [
+            PlannedEmail(kind=Kind.SIGN_OFF, recipient=Recipient(pk, email), template=SIGN_OFF_TEMPLATE,
+                         subject=SIGN_OFF_SUBJECT, context=self.context,
+                         reminders=[PlannedReminder(Kind.SIGN_OFF, self.key(pk))])
+            for pk, email in self.people.values_list("pk", "email")
+        ]
+
+
 @dataclass
 class Plan:
     emails: list[PlannedEmail] = field(default_factory=list)
     skipped: list[PlannedReminder] = field(default_factory=list)
+    sign_offs: SignOffReminders | None = None
+
+    def every_email(self) -> list[PlannedEmail]:
+        return [*self.emails, *(self.sign_offs.as_emails() if self.sign_offs else [])]
 
 
 def week_of(day: datetime.date) -> str:
@@ -81,6 +111,12 @@ def sign_off_key(person_id: int, today: datetime.date) -> str:
     sent before next_reminder_on existed, `obligation:<id>:stage:<n>`, were
     carried into it by migration reminders 0006.)"""
     return f"person:{person_id}:day:{today.isoformat()}"
+
+
+def sign_off_key_of(person_id: F, today: datetime.date) -> Concat:
+    """sign_off_key() as the database writes it, for a person id in a query."""
+    return Concat(Value("person:"), Cast(person_id, CharField()), Value(f":day:{today.isoformat()}"),
+                  output_field=CharField())
 
 
 def plan_reminders(today: datetime.date) -> Plan:
@@ -210,22 +246,14 @@ def _plan_sign_offs(plan: Plan, today: datetime.date) -> None:
     of their obligations reaches its next reminder date (owed, then every N
     days). A person already reminded today (a second run the same day after
     a new obligation) is left for tomorrow: that obligation stays due."""
-    reminded_today = Reminder.objects.filter(kind=Kind.SIGN_OFF, key=Concat(
-        Value("person:"), Cast(OuterRef("pk"), CharField()), Value(f":day:{today.isoformat()}"),
-        output_field=CharField(),
-    ))
+    reminded_today = Reminder.objects.filter(kind=Kind.SIGN_OFF, key=sign_off_key_of(OuterRef("pk"), today))
     people = (
         Person.objects.in_post(on=today)
         .filter(pk__in=sign_off_reminder_due(today).values("person_id"))
         .exclude(Exists(reminded_today))
-        .order_by("pk").values_list("pk", "email")
+        .order_by("pk")
     )
-    for pk, email in people:
-        plan.emails.append(PlannedEmail(
-            kind=Kind.SIGN_OFF, recipient=Recipient(pk, email), template=SIGN_OFF_TEMPLATE,
-            subject=SIGN_OFF_SUBJECT, context={"today": today.isoformat()},
-            reminders=[PlannedReminder(Kind.SIGN_OFF, sign_off_key(pk, today))],
-        ))
+    plan.sign_offs = SignOffReminders(today=today, people=people)
 
 
 class NextReminderOn(Func):

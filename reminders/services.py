@@ -7,13 +7,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import F, JSONField, QuerySet, Value
 from django.utils import timezone
 
 from acknowledgements import counts
 from outbox.models import OutboxEmail
 from outbox.services import new_email, record_emails
+from portal.bulk import insert_from
 from reminders.models import NextReminder, Reminder, ReminderRunLock
-from reminders.planning import SIGN_OFF_TEMPLATE, NextReminderOn, Plan, plan_reminders, sign_off_owed
+from reminders.planning import (
+    SIGN_OFF_SUBJECT,
+    SIGN_OFF_TEMPLATE,
+    NextReminderOn,
+    Plan,
+    SignOffReminders,
+    plan_reminders,
+    sign_off_key_of,
+    sign_off_owed,
+)
 
 # Reminder rows written per INSERT.
 BATCH_SIZE = 1000
@@ -58,13 +69,18 @@ def send_reminders(*, today: datetime.date | None = None, dry_run: bool = False)
         for email in plan.emails:
             report.by_kind[email.kind] += 1
         if dry_run:
+            if plan.sign_offs and (count := plan.sign_offs.people.count()):
+                report.by_kind[Reminder.Kind.SIGN_OFF] += count
             transaction.set_rollback(True)
             return report
-        report.email_ids = _record(plan, today)
+        report.email_ids = _record(plan)
+        if plan.sign_offs and (sign_offs := _record_sign_offs(plan.sign_offs)):
+            report.by_kind[Reminder.Kind.SIGN_OFF] += len(sign_offs)
+            report.email_ids += sign_offs
     return report
 
 
-def _record(plan: Plan, today: datetime.date) -> list[int]:
+def _record(plan: Plan) -> list[int]:
     emails = record_emails([
         new_email(recipient_id=p.recipient.pk, to=p.recipient.email, subject=p.subject, template=p.template,
                   context=p.context)
@@ -77,10 +93,33 @@ def _record(plan: Plan, today: datetime.date) -> list[int]:
     )
     Reminder.objects.bulk_create([Reminder(kind=r.kind, key=r.key, skipped=True) for r in plan.skipped],
                                  ignore_conflicts=True, batch_size=BATCH_SIZE)
-    sign_offs = [email.pk for p, email in zip(plan.emails, emails, strict=True) if p.template == SIGN_OFF_TEMPLATE]
-    if sign_offs:
-        _move_next_reminders(today, first_email=min(sign_offs), last_email=max(sign_offs))
     return [email.pk for email in emails]
+
+
+def _record_sign_offs(sign_offs: SignOffReminders) -> list[int]:
+    """The sign-off reminders, written by the database: an email to each
+    person due, a reminder key for each email, and the next reminder dates
+    moved on, in three statements whatever the number of people."""
+    email_ids = insert_from(OutboxEmail, sign_offs.people, {
+        "recipient": F("pk"), "to": F("email"), "subject": Value(SIGN_OFF_SUBJECT),
+        "template": Value(SIGN_OFF_TEMPLATE), "context": Value(sign_offs.context, output_field=JSONField()),
+    })
+    if not email_ids:
+        return []
+    first, last = min(email_ids), max(email_ids)
+    insert_from(Reminder, _sign_off_emails(first, last), {
+        "kind": Value(Reminder.Kind.SIGN_OFF), "key": sign_off_key_of(F("recipient_id"), sign_offs.today),
+        "email": F("pk"),
+    })
+    _move_next_reminders(sign_offs.today, first_email=first, last_email=last)
+    return email_ids
+
+
+def _sign_off_emails(first: int, last: int) -> QuerySet[OutboxEmail]:
+    """This run's sign-off reminder emails: ids first..last are this run's
+    (runs take turns by ReminderRunLock), and the template tells them from
+    any other email written meanwhile."""
+    return OutboxEmail.objects.filter(pk__gte=first, pk__lte=last, template=SIGN_OFF_TEMPLATE).order_by("pk")
 
 
 # A row is written for an obligation never reminded, and moved on for one
@@ -103,8 +142,7 @@ def _move_next_reminders(today: datetime.date, *, first_email: int, last_email: 
     is among those emailed (and their email, being rendered at delivery,
     lists it)."""
     reminded = sign_off_owed(today).filter(
-        person_id__in=OutboxEmail.objects.filter(pk__gte=first_email, pk__lte=last_email,
-                                                 template=SIGN_OFF_TEMPLATE).values("recipient_id"),
+        person_id__in=_sign_off_emails(first_email, last_email).order_by().values("recipient_id"),
     ).annotate(next_day=NextReminderOn(today)).values_list("pk", "next_day")
     sql, params = reminded.query.sql_with_params()
     with connection.cursor() as cursor:

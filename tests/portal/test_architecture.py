@@ -32,7 +32,7 @@ APPS = set(LAYER_OF)
 
 # portal's shared base: small modules with no app knowledge that every app may
 # use. They import no app themselves (tested below).
-SHARED_BASE = {"portal.admin_mixins", "portal.browsers", "portal.links", "portal.spreadsheets"}
+SHARED_BASE = {"portal.admin_mixins", "portal.browsers", "portal.bulk", "portal.links", "portal.spreadsheets"}
 
 
 def _source_files(app: str) -> list[Path]:
