@@ -15,13 +15,14 @@ from collections import Counter
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, JSONField, Q, QuerySet, Value
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from outbox.context import NothingToSay, delivery_context
 from outbox.models import OutboxEmail
+from portal.bulk import insert_from
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,16 @@ def record_emails(emails: list[OutboxEmail]) -> list[OutboxEmail]:
     """Write many emails made by new_email in a few INSERTs, in the caller's
     transaction; returns them with their ids."""
     return OutboxEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
+
+
+def record_emails_to(people: QuerySet, *, subject: str, template: str, context: dict) -> list[int]:
+    """One email alike to each of `people` (a Person queryset), written by
+    the database in one statement (portal.bulk.insert_from), in the caller's
+    transaction; returns their ids in the order of `people`."""
+    return insert_from(OutboxEmail, people, {
+        "recipient": F("pk"), "to": F("email"), "subject": Value(subject[:300]), "template": Value(template),
+        "context": Value(context, output_field=JSONField()),
+    })
 
 
 def render_email(email: OutboxEmail) -> tuple[str, str, str]:

@@ -25,14 +25,13 @@ def insert_from(model: type[Model], rows: QuerySet, columns: dict[str, Any]) -> 
     default (auto_now_add: now), or is left to the database when it is
     nullable with no default."""
     quote, columns = connection.ops.quote_name, dict(columns)
-    names, aliases = [], {}
+    names, aliases, blank = [], {}, model()  # what save() would write for a field not given
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
         expression = columns.pop(field.name, None)
         if expression is None:
-            default = field.pre_save(model(), add=True) if getattr(field, "auto_now_add", False) else (
-                field.get_default())
+            default = field.pre_save(blank, add=True)
             if default is None and field.null:
                 continue  # NULL: an untyped NULL in a sub-select would be text to PostgreSQL
             expression = Value(default, output_field=field)

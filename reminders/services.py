@@ -7,12 +7,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import F, JSONField, QuerySet, Value
+from django.db.models import F, QuerySet, Value
 from django.utils import timezone
 
 from acknowledgements import counts
 from outbox.models import OutboxEmail
-from outbox.services import new_email, record_emails
+from outbox.services import new_email, record_emails, record_emails_to
 from portal.bulk import insert_from
 from reminders.models import NextReminder, Reminder, ReminderRunLock
 from reminders.planning import (
@@ -100,10 +100,8 @@ def _record_sign_offs(sign_offs: SignOffReminders) -> list[int]:
     """The sign-off reminders, written by the database: an email to each
     person due, a reminder key for each email, and the next reminder dates
     moved on, in three statements whatever the number of people."""
-    email_ids = insert_from(OutboxEmail, sign_offs.people, {
-        "recipient": F("pk"), "to": F("email"), "subject": Value(SIGN_OFF_SUBJECT),
-        "template": Value(SIGN_OFF_TEMPLATE), "context": Value(sign_offs.context, output_field=JSONField()),
-    })
+    email_ids = record_emails_to(sign_offs.people, subject=SIGN_OFF_SUBJECT, template=SIGN_OFF_TEMPLATE,
+                                 context=sign_offs.context)
     if not email_ids:
         return []
     first, last = min(email_ids), max(email_ids)
