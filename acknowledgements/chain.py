@@ -25,7 +25,7 @@ it can be: inside `sealing_last()` a record's save() only remembers it and the
 block seals everything it remembered as it ends (acknowledgements.services
 signs this way, so the obligation and the kept counts are written before the
 head is locked). On PostgreSQL a chain's one new record (a sign-off, a
-viewing) is sealed in one statement (`_seal_alone`): lock, link and head
+viewing) is sealed in one statement (`_seal_alone`): its chain, lock, link and head
 move together, and the database computes the same SHA-256.
 """
 
@@ -212,6 +212,11 @@ def seal_many(records: list) -> list[EvidenceLink]:
     bulk. Returns the links in the records' order."""
     if not records:
         return []
+    if len(records) == 1 and connection.vendor == "postgresql":  # a sign-off, a viewing: one round trip
+        with transaction.atomic(savepoint=False):
+            link = _seal_alone(None, records[0], timezone.now())
+        if link is not None:
+            return [link]
     chains = chains_for_people(r.person_id for r in records)
     by_chain: dict[str, list[int]] = {}
     for n, record in enumerate(records):
@@ -242,37 +247,55 @@ def seal_many(records: list) -> list[EvidenceLink]:
     return links
 
 
-# One record (a sign-off, a viewing): lock the head, write the link and move
-# the head in one statement, the hash computed by PostgreSQL from the same
-# bytes record_hash() hashes (sha256 of previous hash, kind and canonical
-# JSON). The head is then held for this statement and the commit alone,
-# not for three round trips and the Python between them.
+# One record (a sign-off, a viewing): find its chain, lock the head, write
+# the link and move the head in one statement, the hash computed by
+# PostgreSQL from the same bytes record_hash() hashes (sha256 of previous
+# hash, kind and canonical JSON). The head is then held for this statement
+# and the commit alone, not for three round trips and the Python between
+# them. The chain is chain_name() of the person's lowest-numbered
+# organisation, unless the caller names it.
+_CHAIN_OF_PERSON = f"""
+SELECT COALESCE((
+    SELECT 'trust-' || CASE WHEN o.kind = %(trust_kind)s THEN o.id ELSE COALESCE(o.trust_id, o.id) END
+    FROM {Person.schools.through._meta.db_table} s JOIN {Organisation._meta.db_table} o ON o.id = s.organisation_id
+    WHERE s.person_id = %(person)s ORDER BY s.organisation_id LIMIT 1
+), %(no_trust)s) AS name
+"""  # noqa: S608  (table names are ours; values are parameters)
 _SEAL_ALONE = f"""
-WITH head AS (
-    SELECT chain, position, last_hash FROM {ChainHead._meta.db_table} WHERE chain = %(chain)s FOR UPDATE
+WITH chain AS MATERIALIZED ({{chain}}), head AS (
+    SELECT h.chain, h.position, h.last_hash FROM {ChainHead._meta.db_table} h JOIN chain ON h.chain = chain.name
+    FOR UPDATE OF h
 ), link AS (
     INSERT INTO {EvidenceLink._meta.db_table} (chain, position, kind, record_id, previous_hash, record_hash, sealed_at)
     SELECT chain, position + 1, %(kind)s, %(record)s, last_hash,
            encode(sha256(convert_to(last_hash || %(kind)s, 'UTF8') || %(sealed)s), 'hex'), %(now)s
     FROM head
-    RETURNING id, position, previous_hash, record_hash
+    RETURNING id, chain, position, previous_hash, record_hash
 )
 UPDATE {ChainHead._meta.db_table} SET position = link.position, last_hash = link.record_hash
-FROM link WHERE {ChainHead._meta.db_table}.chain = %(chain)s
-RETURNING link.id, link.position, link.previous_hash, link.record_hash
+FROM link WHERE {ChainHead._meta.db_table}.chain = link.chain
+RETURNING link.id, link.chain, link.position, link.previous_hash, link.record_hash
 """  # noqa: S608  (table names are ours; values are parameters)
+_SEAL_IN_CHAIN = _SEAL_ALONE.format(chain="SELECT %(chain)s::varchar AS name")
+_SEAL_OF_PERSON = _SEAL_ALONE.format(chain=_CHAIN_OF_PERSON)
 
 
-def _seal_alone(chain: str, record, now: datetime.datetime) -> EvidenceLink | None:
-    """Seal one record in one statement (PostgreSQL); None when the chain has
-    no head yet (its first link goes the long way, which makes one)."""
+def _seal_alone(chain: str | None, record, now: datetime.datetime) -> EvidenceLink | None:
+    """Seal one record in one statement (PostgreSQL), in the chain named or
+    else its person's; None when the chain has no head yet (its first link
+    goes the long way, which makes one)."""
     kind = KIND_OF[type(record)]
+    params = {"kind": kind, "record": record.pk, "now": now, "sealed": canonical(kind, sealed_values(record))}
+    if chain is None:
+        sql = _SEAL_OF_PERSON
+        params.update(person=record.person_id, trust_kind=Organisation.Kind.TRUST.value, no_trust=NO_TRUST)
+    else:
+        sql, params["chain"] = _SEAL_IN_CHAIN, chain
     with connection.cursor() as cursor:
-        cursor.execute(_SEAL_ALONE, {"chain": chain, "kind": kind, "record": record.pk, "now": now,
-                                     "sealed": canonical(kind, sealed_values(record))})
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, position, previous, digest = row
+    pk, chain, position, previous, digest = row
     return EvidenceLink(pk=pk, chain=chain, position=position, kind=kind, record_id=record.pk,
                         previous_hash=previous, record_hash=digest, sealed_at=now)

@@ -231,16 +231,41 @@ def _lock_people(people: Sequence[int]) -> None:
         _fetch(f"SELECT id FROM {PEOPLE} WHERE {where} ORDER BY id FOR NO KEY UPDATE", params)  # noqa: S608
 
 
-def _lock_obligations(queryset: QuerySet) -> list[int]:
-    """The ids the queryset matches, holding their people (in id order)."""
+def _held_sql(queryset: QuerySet) -> tuple[str, Sequence] | None:
+    """SQL for the ids the queryset matches, holding their people (in id
+    order); None when it matches nothing by construction."""
     try:
         sub, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:
-        return []
+        return None
     lock = " FOR NO KEY UPDATE OF p" if _postgres() else ""
-    rows = _fetch(f"SELECT o.id FROM {OBLIGATIONS} o JOIN {PEOPLE} p ON p.id = o.person_id "  # noqa: S608
-                  f"WHERE o.id IN ({sub}) ORDER BY o.person_id, o.id{lock}", params)
-    return [pk for (pk,) in rows]
+    return (f"SELECT o.id FROM {OBLIGATIONS} o JOIN {PEOPLE} p ON p.id = o.person_id "  # noqa: S608
+            f"WHERE o.id IN ({sub}) ORDER BY o.person_id, o.id{lock}", params)
+
+
+def _lock_obligations(queryset: QuerySet) -> list[int]:
+    """The ids the queryset matches, holding their people (in id order)."""
+    held = _held_sql(queryset)
+    return [pk for (pk,) in _fetch(*held)] if held else []
+
+
+def _hold_obligations(queryset: QuerySet) -> tuple[datetime.date, list[int]]:
+    """The counts' day and the ids the queryset matches, holding CountsState
+    and their people: on PostgreSQL one round trip (the sign-off's path).
+    The rows the write changes are read by a later statement, so they are
+    seen as they are once the people are held, not as the snapshot taken
+    before a wait for them."""
+    held = _held_sql(queryset)
+    if held is None or not _postgres():
+        as_of = _state_row()[1]
+        return as_of, [pk for (pk,) in _fetch(*held)] if held else []
+    sql, params = held
+    rows = _fetch(f"WITH state AS MATERIALIZED (SELECT overdue_on FROM {STATE} ORDER BY id LIMIT 1 "  # noqa: S608
+                  f"FOR KEY SHARE) SELECT state.overdue_on, held.id FROM state LEFT JOIN LATERAL ({sql}) held "
+                  "ON true", params)
+    if not rows or rows[0][0] is None:  # no state row yet, or no day: made as _state_row makes it
+        return _state_row()[1], _lock_obligations(queryset)
+    return rows[0][0], [pk for _, pk in rows if pk is not None]
 
 
 # --- adding to the counters ------------------------------------------------
@@ -421,8 +446,7 @@ def update_obligations(queryset: QuerySet, values: dict) -> int:
     if queryset.query.is_sliced:
         raise TypeError("Cannot update a query once a slice has been taken.")
     with transaction.atomic(savepoint=False):
-        as_of = _state_row()[1]
-        ids = _lock_obligations(queryset)
+        as_of, ids = _hold_obligations(queryset)
         if not ids:
             return 0
         change = Change(lambda: _rows_of(ids), as_of=as_of)
@@ -466,8 +490,7 @@ def _rows_after(before: list[tuple], ids: list[int], updated: int, values: dict)
 def delete_obligations(queryset: QuerySet) -> tuple[int, dict[str, int]]:
     """QuerySet.delete() that keeps the counts (ObligationQuerySet.delete)."""
     with transaction.atomic(savepoint=False):
-        as_of = _state_row()[1]
-        ids = _lock_obligations(queryset)
+        as_of, ids = _hold_obligations(queryset)
         change = Change(lambda: _rows_of(ids), as_of=as_of)
         deleted = QuerySet.delete(queryset.filter(pk__in=ids)) if ids else (0, {})
         change.finish()

@@ -32,6 +32,28 @@ def test_a_person_joins_their_schools_trust_chain_and_a_trust_person_the_trusts(
     assert chain.chain_for(PersonFactory(schools=[])) == "no-trust"
 
 
+def test_a_record_sealed_alone_joins_the_chain_its_person_s_organisations_name(world):
+    """A chain's later records are sealed in one statement, which works out
+    the chain in SQL (on PostgreSQL): it must name the chain chain_for()
+    names, for a school of a trust, the trust itself, someone in no school,
+    and someone in several (the lowest-numbered counts)."""
+    other = Organisation.objects.create(name="Other Trust", slug="other", kind=Organisation.Kind.TRUST)
+    people = [world.staff, world.trust_hr, PersonFactory(schools=[]),
+              PersonFactory(schools=[SchoolFactory(trust=other), world.north])]
+    # A head for every chain a wrong answer could name, so no record goes the long way.
+    for name in [chain.NO_TRUST, *(f"trust-{pk}" for pk in Organisation.objects.values_list("pk", flat=True))]:
+        ChainHead.objects.create(chain=name, last_hash=chain.GENESIS)
+    policy = published_policy(title="Email Policy")
+    for person in people:
+        record_sign_off(person=person, version=policy.current_version, method="hr")
+    for person in people:
+        name = chain.chain_for(person)
+        records = {link.record_id for link in EvidenceLink.objects.filter(chain=name, kind="sign_off")}
+        assert set(SignOff.objects.filter(person=person).values_list("pk", flat=True)) <= records, name
+    assert chain.chain_for(people[3]) == f"trust-{world.trust.pk}"  # North is numbered before the other school
+    assert evidence_check.verify().intact
+
+
 def test_a_browser_sign_off_seals_its_viewing_then_itself_each_hash_over_the_one_before(world):
     policy = published_policy(title="Email Policy")
     sign_off_rule(policy)
