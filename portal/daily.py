@@ -8,8 +8,9 @@ counts are rolled to today before the reminders (the digests read them) and
 checked against a recount after retention, the last job that changes people.
 Retention and the
 session sweep come last because they only remove access, and the old
-uploads (working files of the library import) and old exports (HR's prepared
-spreadsheets) after them."""
+uploads (working files of the library import), old exports (HR's prepared
+spreadsheets) and the next reminder dates of obligations no longer owed
+after them."""
 
 from __future__ import annotations
 
@@ -150,6 +151,12 @@ def clear_uploads(today: datetime.date, dry_run: bool) -> str:
     return f"{remove_old_batches(today)} uploads removed"
 
 
+def clear_reminder_dates(today: datetime.date, dry_run: bool) -> str:
+    if dry_run:
+        return f"would remove {reminders.closed_next_reminders().count()}"
+    return f"{reminders.clear_closed_next_reminders()} removed"
+
+
 def clear_exports(today: datetime.date, dry_run: bool) -> str:
     if dry_run:
         return f"would remove {old_exports(today).count()} exports"
@@ -167,4 +174,5 @@ STEPS: list[tuple[str, Step]] = [
     ("session sweep", sweep_sessions),
     ("old uploads", clear_uploads),
     ("old exports", clear_exports),
+    ("old reminder dates", clear_reminder_dates),
 ]

@@ -11,6 +11,7 @@ from django.db.models import F, QuerySet, Value
 from django.utils import timezone
 
 from acknowledgements import counts
+from acknowledgements.models import Obligation
 from outbox.models import OutboxEmail
 from outbox.services import new_email, record_emails, record_emails_to
 from portal.bulk import insert_from
@@ -145,3 +146,17 @@ def _move_next_reminders(today: datetime.date, *, first_email: int, last_email: 
     sql, params = reminded.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(MOVE_ON.format(reminded=sql), [*params, today])
+
+
+def closed_next_reminders() -> QuerySet[NextReminder]:
+    """Next reminder dates of obligations no longer owed (signed, withdrawn):
+    never read again, since only outstanding obligations are reminded."""
+    return NextReminder.objects.exclude(obligation__status=Obligation.Status.OUTSTANDING)
+
+
+def clear_closed_next_reminders() -> int:
+    """Remove them (the daily run), so the table holds what is owed, not
+    every obligation ever reminded. An obligation owed again (reopened) has
+    no date and is reminded from the day it became owed, as a new one is."""
+    deleted, _ = closed_next_reminders().delete()
+    return deleted

@@ -63,14 +63,14 @@ def test_each_job_runs_in_order_and_says_what_it_did(busy_day, world):
 
     assert [line.split(":")[0] for line in lines] == [
         "publish versions", "sync obligations", "counts rolled", "send reminders", "retention", "counts checked",
-        "evidence verified", "session sweep", "old uploads", "old exports", "done"]
+        "evidence verified", "session sweep", "old uploads", "old exports", "old reminder dates", "done"]
     assert lines[0] == "publish versions: 1 published"
     assert lines[2].startswith("counts rolled: as of 2026-11-25")  # from the real date the set-up wrote on
     assert lines[4] == "retention: 1 leavers' logins closed, 1 anonymised"
     assert lines[5] == "counts checked: 0 disagreements"
     assert lines[6] == "evidence verified: 0 records, chain intact"
     assert lines[7] == "session sweep: 1 expired sessions removed"
-    assert lines[-1] == "done: 10 jobs"
+    assert lines[-1] == "done: 11 jobs"
 
 
 def test_a_version_taking_effect_today_is_owed_and_reminded_the_same_day(busy_day, world):
@@ -100,7 +100,7 @@ def test_a_dry_run_writes_nothing_sends_nothing_and_says_what_it_would_do(busy_d
     assert lines[5] == "counts checked: 0 disagreements"
     assert lines[6] == "evidence verified: 0 records, chain intact"
     assert lines[7] == "session sweep: would remove 1 expired sessions"
-    assert lines[-1] == "done: 10 jobs"
+    assert lines[-1] == "done: 11 jobs"
 
 
 def test_a_second_run_the_same_day_does_nothing(busy_day):
@@ -118,7 +118,8 @@ def test_a_second_run_the_same_day_does_nothing(busy_day):
         "session sweep: 0 expired sessions removed",
         "old uploads: 0 uploads removed",
         "old exports: 0 exports removed",
-        "done: 10 jobs",
+        "old reminder dates: 0 removed",
+        "done: 11 jobs",
     ]
     assert written() == after_first
     assert len(mail.outbox) == sent
@@ -134,14 +135,14 @@ def test_a_failed_job_is_reported_and_the_later_jobs_still_run(busy_day, monkeyp
 
     assert lines[3] == "send reminders: FAILED (ConnectionError: mail planning failed)"
     assert lines[4] == "retention: 1 leavers' logins closed, 1 anonymised"
-    assert lines[-1] == "done: 9 jobs, 1 failed"
+    assert lines[-1] == "done: 10 jobs, 1 failed"
 
 
 def test_the_command_exits_with_an_error_when_a_job_failed(busy_day, monkeypatch):
     from django.core.management.base import CommandError
 
     monkeypatch.setattr("portal.daily.reminders.send_reminders", lambda **kwargs: 1 / 0)
-    with pytest.raises(CommandError, match="done: 9 jobs, 1 failed"):
+    with pytest.raises(CommandError, match="done: 10 jobs, 1 failed"):
         command()
 
 
@@ -150,7 +151,7 @@ def test_the_celery_task_runs_the_same_jobs_as_of_the_real_date(world):
 
     lines = task()
 
-    assert lines[-1] == "done: 10 jobs"
+    assert lines[-1] == "done: 11 jobs"
 
 
 def test_beat_has_exactly_one_daily_entry_and_it_is_the_daily_run():
