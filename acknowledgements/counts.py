@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from acknowledgements.models import CountsState, Obligation, PersonSignOffCount, SignOffCount
@@ -378,9 +379,10 @@ class Change:
     """A write under way: what the rows it concerns counted before it.
     `finish()` reads them again and adds the difference."""
 
-    def __init__(self, read: Callable[[], list[tuple]], *, as_of: datetime.date, people_only: bool = False) -> None:
+    def __init__(self, read: Callable[[], list[tuple]], *, as_of: datetime.date, people_only: bool = False,
+                 before_rows: list[tuple] | None = None) -> None:
         self.read, self.as_of = read, as_of
-        self.before_rows = read()
+        self.before_rows = read() if before_rows is None else before_rows
         self.before = tally(self.before_rows, as_of)
         # A change to people alone cannot give someone obligations they lacked.
         self.people_only = people_only
@@ -449,11 +451,41 @@ def update_obligations(queryset: QuerySet, values: dict) -> int:
         as_of, ids = _hold_obligations(queryset)
         if not ids:
             return 0
-        change = Change(lambda: _rows_of(ids), as_of=as_of)
-        updated = sum(QuerySet.update(queryset.filter(pk__in=ids[start:start + UPDATE_BATCH]), **values)
-                      for start in range(0, len(ids), UPDATE_BATCH))
+        update = _update_sql(queryset, ids, values) if _postgres() and len(ids) <= UPDATE_BATCH else None
+        if update is not None:  # a sign-off: the rows read and updated in one round trip
+            before_rows, updated = _read_and_update(ids, update)
+            change = Change(lambda: _rows_of(ids), as_of=as_of, before_rows=before_rows)
+        else:
+            change = Change(lambda: _rows_of(ids), as_of=as_of)
+            updated = sum(QuerySet.update(queryset.filter(pk__in=ids[start:start + UPDATE_BATCH]), **values)
+                          for start in range(0, len(ids), UPDATE_BATCH))
         change.finish(_rows_after(change.before_rows, ids, updated, values))
     return updated
+
+
+def _update_sql(queryset: QuerySet, ids: list[int], values: dict) -> tuple[str, Sequence] | None:
+    """The UPDATE QuerySet.update() would run on these rows, as SQL (None
+    when Django would need more than one statement)."""
+    query = queryset.order_by().filter(pk__in=ids).query.chain(UpdateQuery)
+    query.add_update_values(values)
+    query.clear_select_clause()
+    if query.related_updates:
+        return None
+    sql, params = query.get_compiler(queryset.db).as_sql()
+    return (sql, params) if sql else None
+
+
+def _read_and_update(ids: list[int], update: tuple[str, Sequence]) -> tuple[list[tuple], int]:
+    """The rows ROW_SQL reads of these obligations, as they were, and the
+    number the UPDATE changed: one statement, whose parts share one snapshot
+    (taken after the people were held), so the read sees the rows before
+    the update, as a statement of its own before it would."""
+    update_sql, update_params = update
+    rows = _fetch(f"WITH before AS MATERIALIZED ({ROW_SQL.format(where='o.id = ANY(%s::bigint[])')}), "  # noqa: S608
+                  f"changed AS ({update_sql} RETURNING 1) "
+                  "SELECT (SELECT count(*) FROM changed), before.* FROM (SELECT 1) AS one "
+                  "LEFT JOIN before ON true", [SIGNED, OUTSTANDING, ids, *update_params])
+    return [row[1:] for row in rows if row[1] is not None], rows[0][0]
 
 
 STATUS_COLUMN, DUE_COLUMN = 4, 5  # in ROW_SQL's rows

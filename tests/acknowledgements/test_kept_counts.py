@@ -286,3 +286,21 @@ def test_an_update_by_expression_is_counted_from_the_rows_read_again(world):
     Obligation.objects.filter(policy=policy).update(due_on=F("due_on") - datetime.timedelta(days=700))
     assert not Obligation.objects.filter(policy=policy, due_on__gte=TODAY).exists()
     agree("an update by expression")
+
+
+def test_a_small_update_over_rows_counted_and_not_is_counted_as_the_database_left_it(world):
+    """A sign-off's update is read and written in one statement (PostgreSQL);
+    a row not counted before (withdrawn) makes the rows be read again."""
+    policy = published_policy(organisation=world.trust, title="Email Policy")
+    sign_off_rule(policy)
+    PersonFactory(schools=[world.north]), PersonFactory(schools=[world.north, world.south])
+    sync_obligations(policy=policy)
+    ids = list(Obligation.objects.filter(policy=policy).order_by("pk").values_list("pk", flat=True))
+    assert len(ids) >= 3
+    assert Obligation.objects.filter(pk=ids[0]).update(status=Obligation.Status.WITHDRAWN) == 1
+    agree("one withdrawn")
+    assert Obligation.objects.filter(pk__in=ids[:3]).update(status=Obligation.Status.OUTSTANDING, due_on=day(-3)) == 3
+    assert SignOffCount.objects.filter(policy=policy, overdue__gt=0).exists()
+    agree("withdrawn and owed rows made owed and overdue")
+    assert Obligation.objects.filter(pk__in=ids[1:3]).update(status=Obligation.Status.SIGNED) == 2
+    agree("owed rows signed")
