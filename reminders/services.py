@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import F, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.utils import timezone
 
 from acknowledgements import counts
@@ -150,8 +150,11 @@ def _move_next_reminders(today: datetime.date, *, first_email: int, last_email: 
 
 def closed_next_reminders() -> QuerySet[NextReminder]:
     """Next reminder dates of obligations no longer owed (signed, withdrawn):
-    never read again, since only outstanding obligations are reminded."""
-    return NextReminder.objects.exclude(obligation__status=Obligation.Status.OUTSTANDING)
+    never read again, since only outstanding obligations are reminded.
+    NOT EXISTS an outstanding one, not a join to the closed ones: the
+    database then reads what is owed, not every obligation ever closed."""
+    owed = Obligation.objects.filter(pk=OuterRef("obligation_id"), status=Obligation.Status.OUTSTANDING)
+    return NextReminder.objects.filter(~Exists(owed))
 
 
 def clear_closed_next_reminders() -> int:
