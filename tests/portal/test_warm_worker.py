@@ -40,7 +40,9 @@ def test_a_template_that_does_not_compile_is_named_and_the_worker_still_starts(s
 
 def test_warming_loads_every_view_and_freezes_what_is_alive(unfrozen):
     frozen = warm_worker.warm_and_freeze()
-    assert frozen == gc.get_freeze_count() > 10_000
+    # A frozen object can still die (its last reference dropped, here or in
+    # another thread of a long test run), so the count may only fall since.
+    assert 10_000 < gc.get_freeze_count() <= frozen
     assert get_resolver().resolve("/my/").url_name == "mine"
 
 
