@@ -244,9 +244,7 @@ def _held_sql(queryset: QuerySet) -> tuple[str, Sequence] | None:
             f"WHERE o.id IN ({sub}) ORDER BY o.person_id, o.id{lock}", params)
 
 
-def _lock_obligations(queryset: QuerySet) -> list[int]:
-    """The ids the queryset matches, holding their people (in id order)."""
-    held = _held_sql(queryset)
+def _held_ids(held: tuple[str, Sequence] | None) -> list[int]:
     return [pk for (pk,) in _fetch(*held)] if held else []
 
 
@@ -257,16 +255,15 @@ def _hold_obligations(queryset: QuerySet) -> tuple[datetime.date, list[int]]:
     seen as they are once the people are held, not as the snapshot taken
     before a wait for them."""
     held = _held_sql(queryset)
-    if held is None or not _postgres():
-        as_of = _state_row()[1]
-        return as_of, [pk for (pk,) in _fetch(*held)] if held else []
-    sql, params = held
-    rows = _fetch(f"WITH state AS MATERIALIZED (SELECT overdue_on FROM {STATE} ORDER BY id LIMIT 1 "  # noqa: S608
-                  f"FOR KEY SHARE) SELECT state.overdue_on, held.id FROM state LEFT JOIN LATERAL ({sql}) held "
-                  "ON true", params)
-    if not rows or rows[0][0] is None:  # no state row yet, or no day: made as _state_row makes it
-        return _state_row()[1], _lock_obligations(queryset)
-    return rows[0][0], [pk for _, pk in rows if pk is not None]
+    if held is not None and _postgres():
+        sql, params = held
+        rows = _fetch(f"WITH state AS MATERIALIZED (SELECT overdue_on FROM {STATE} ORDER BY id LIMIT 1 "  # noqa: S608
+                      f"FOR KEY SHARE) SELECT state.overdue_on, held.id FROM state LEFT JOIN LATERAL ({sql}) held "
+                      "ON true", params)
+        if rows and rows[0][0] is not None:
+            return rows[0][0], [pk for _, pk in rows if pk is not None]
+        # No state row yet, or no day: made as _state_row makes it, then held as elsewhere.
+    return _state_row()[1], _held_ids(held)
 
 
 # --- adding to the counters ------------------------------------------------
@@ -452,11 +449,9 @@ def update_obligations(queryset: QuerySet, values: dict) -> int:
         if not ids:
             return 0
         update = _update_sql(queryset, ids, values) if _postgres() and len(ids) <= UPDATE_BATCH else None
-        if update is not None:  # a sign-off: the rows read and updated in one round trip
-            before_rows, updated = _read_and_update(ids, update)
-            change = Change(lambda: _rows_of(ids), as_of=as_of, before_rows=before_rows)
-        else:
-            change = Change(lambda: _rows_of(ids), as_of=as_of)
+        before_rows, updated = _read_and_update(ids, update) if update else (None, 0)  # a sign-off: one round trip
+        change = Change(lambda: _rows_of(ids), as_of=as_of, before_rows=before_rows)
+        if update is None:
             updated = sum(QuerySet.update(queryset.filter(pk__in=ids[start:start + UPDATE_BATCH]), **values)
                           for start in range(0, len(ids), UPDATE_BATCH))
         change.finish(_rows_after(change.before_rows, ids, updated, values))
