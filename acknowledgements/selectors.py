@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 
 from acknowledgements.models import Obligation, PersonSignOffCount, SignOff
@@ -28,6 +28,19 @@ def outstanding_for(person: Person, version: PolicyVersion) -> Obligation | None
     """The person's outstanding obligation for this exact version (with the
     variant it owes), if any."""
     return Obligation.objects.owed(person, version).select_related("variant").first()
+
+
+def owed_of_current_version(person: Person, slug: str) -> Obligation | None:
+    """The person's outstanding obligation for the current version of the
+    policy with this slug, with the policy, that version and the variant read
+    in the same query; None when they owe it nothing."""
+    return (
+        Obligation.objects.filter(person=person, policy__slug=slug, status=Obligation.Status.OUTSTANDING,
+                                  version=F("policy__current_version"))
+        .select_related("policy__current_version", "variant")
+        .order_by("pk")
+        .first()
+    )
 
 
 def sign_offs_of(person: Person) -> QuerySet[SignOff]:

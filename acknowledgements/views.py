@@ -65,11 +65,16 @@ def _signable(request: HttpRequest, slug: str):
     each read once: the permission, the opening, the text and the sign-off
     all ask which obligation."""
     person = _me(request)
-    policy = get_object_or_404(Policy.objects.select_related("current_version"), slug=slug,
-                               current_version__isnull=False)
+    obligation = selectors.owed_of_current_version(person, slug)  # what most who open the page came for
+    if obligation is not None:
+        policy = obligation.policy
+    else:
+        policy = get_object_or_404(Policy.objects.select_related("current_version"), slug=slug,
+                                   current_version__isnull=False)
     version = policy.current_version
     version.policy = policy  # the statement and the text name it: no second read
-    obligation = selectors.outstanding_for(person, version)
+    if obligation is not None:
+        obligation.version = version
     refusal = permissions.sign_refusal(person, version, owes_it=obligation is not None)
     if refusal:
         raise PermissionDenied(refusal)

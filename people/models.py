@@ -32,6 +32,13 @@ class UserManager(BaseUserManager):
         extra.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **extra)
 
+    def get(self, *args, **kwargs) -> User:
+        """One login, with its staff record in the same query. Every sign-in
+        backend finds the request's user by `_default_manager.get(pk=...)`, so
+        the pages that ask whose record this is (most of them) save a round
+        trip; a login without a record comes back with none cached."""
+        return self.get_queryset().select_related("person").get(*args, **kwargs)
+
 
 class User(AbstractUser):
     """A login. Staff sign in with their work email, so email is the username."""

@@ -13,10 +13,14 @@ from people.models import Organisation, Person, Role, RoleAssignment, User, in_p
 
 
 def person_for_user(user: User) -> Person | None:
-    """The staff record behind a login, cached on the user for the request."""
-    if not hasattr(user, "_person_cache"):
-        user._person_cache = Person.objects.filter(user=user).first()
-    return user._person_cache
+    """The staff record behind a login: read with the login when the request's
+    user was loaded (UserManager.get), else read once and kept on the user."""
+    if user.pk is None:  # anonymous, or a login not yet saved
+        return None
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
 
 
 NO_STAFF_RECORD = "Your login is not linked to a staff record, so there is nothing here for you."

@@ -153,9 +153,9 @@ def test_policy_page_says_who_must_sign_it(world, signed_in):
 
 
 def test_the_sign_off_post_runs_a_fixed_few_queries(world, signed_in, email_policy, django_assert_max_num_queries):
-    """The POST people wait for on an inset day: the session, the person, the
-    obligation, the opening, the record, the kept counts and the seal, each
-    once. PostgreSQL holds the counts' day and the signer in one statement,
+    """The POST people wait for on an inset day: the session, the login with its
+    person, the obligation with its policy and version, the adoption, the
+    opening, the record, the kept counts and the seal, each once. PostgreSQL holds the counts' day and the signer in one statement,
     reads and updates the obligation in a second, adds both counters in a
     third, and finds the chain and seals in a fourth; SQLite takes two,
     two, two and four."""
@@ -163,7 +163,7 @@ def test_the_sign_off_post_runs_a_fixed_few_queries(world, signed_in, email_poli
     url = reverse("acknowledgements:sign", args=[email_policy.slug])
     version = email_policy.current_version.pk
     client.get(url)
-    with django_assert_max_num_queries(14 if connection.vendor == "postgresql" else 20):
+    with django_assert_max_num_queries(12 if connection.vendor == "postgresql" else 18):
         response = client.post(url, {"version": version, "confirm": "on"})
     assert response.status_code == 302
     assert SignOff.objects.filter(person=world.staff).exists()
