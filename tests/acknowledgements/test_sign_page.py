@@ -155,10 +155,10 @@ def test_policy_page_says_who_must_sign_it(world, signed_in):
 def test_the_sign_off_post_runs_a_fixed_few_queries(world, signed_in, email_policy, django_assert_max_num_queries):
     """The POST people wait for on an inset day: the session, the login with its
     person, the obligation with its policy and version, the adoption, the
-    opening, the record, the kept counts and the seal, each once. PostgreSQL holds the counts' day and the signer in one statement,
-    reads and updates the obligation in a second, adds both counters in a
-    third, and finds the chain and seals in a fourth; SQLite takes two,
-    two, two and four."""
+    opening, the record, the kept counts and the seal, each once. PostgreSQL
+    holds the counts' day and the signer in one statement, reads and updates
+    the obligation in a second, adds both counters in a third, and finds the
+    chain and seals in a fourth; SQLite takes two, two, two and four."""
     client = signed_in(world.staff)
     url = reverse("acknowledgements:sign", args=[email_policy.slug])
     version = email_policy.current_version.pk
