@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -36,8 +37,13 @@ class UserManager(BaseUserManager):
         """One login, with its staff record in the same query. Every sign-in
         backend finds the request's user by `_default_manager.get(pk=...)`, so
         the pages that ask whose record this is (most of them) save a round
-        trip; a login without a record comes back with none cached."""
-        return self.get_queryset().select_related("person").get(*args, **kwargs)
+        trip (people.selectors.person_for_user reads what is kept here)."""
+        user = self.get_queryset().select_related("person").get(*args, **kwargs)
+        try:
+            user._person_cache = user.person
+        except ObjectDoesNotExist:  # a login with no staff record
+            user._person_cache = None
+        return user
 
 
 class User(AbstractUser):

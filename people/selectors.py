@@ -13,14 +13,12 @@ from people.models import Organisation, Person, Role, RoleAssignment, User, in_p
 
 
 def person_for_user(user: User) -> Person | None:
-    """The staff record behind a login: read with the login when the request's
-    user was loaded (UserManager.get), else read once and kept on the user."""
-    if user.pk is None:  # anonymous, or a login not yet saved
-        return None
-    try:
-        return user.person
-    except Person.DoesNotExist:
-        return None
+    """The staff record behind a login, kept on the user for the request: read
+    with the login when a sign-in backend loaded it (UserManager.get), else
+    read here once."""
+    if not hasattr(user, "_person_cache"):
+        user._person_cache = Person.objects.filter(user=user).first()
+    return user._person_cache
 
 
 NO_STAFF_RECORD = "Your login is not linked to a staff record, so there is nothing here for you."
