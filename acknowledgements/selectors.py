@@ -35,11 +35,8 @@ def owed_of_current_version(person: Person, slug: str) -> Obligation | None:
     policy with this slug, with the policy, that version and the variant read
     in the same query; None when they owe it nothing."""
     return (
-        Obligation.objects.filter(person=person, policy__slug=slug, status=Obligation.Status.OUTSTANDING,
-                                  version=F("policy__current_version"))
-        .select_related("policy__current_version", "variant")
-        .order_by("pk")
-        .first()
+        Obligation.objects.owed(person, F("policy__current_version")).filter(policy__slug=slug)
+        .select_related("policy__current_version", "variant").first()
     )
 
 
