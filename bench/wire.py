@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import shlex
+import shutil
 import signal
 import statistics
 import subprocess
@@ -29,6 +30,8 @@ from requests.cookies import RequestsCookieJar
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# The worker runs below the web workers' priority, as the Procfile and systemd run it.
+NICE = shutil.which("nice") or "/usr/bin/nice"
 # The trivial view: no database, no session (portal/health.py `live`).
 TRIVIAL = "/health/live/"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -115,8 +118,8 @@ class Server:
             return
         log = (self.work / "worker.log").open("ab")
         self.worker = subprocess.Popen(  # noqa: S603
-            [str(BIN / "celery"), "-A", "portal", "--quiet", "worker", "--loglevel=INFO", "--concurrency=1",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            [NICE, "-n", "10", str(BIN / "celery"), "-A", "portal", "--quiet", "worker", "--loglevel=INFO",
+             "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def pids(self) -> list[int]:

@@ -92,7 +92,7 @@ one_run() {
         sleep 0.5
     done
     # The worker as the Procfile runs it: HR's XLSX (and large CSV) exports are built by it.
-    "$BIN/celery" -A portal --quiet worker --loglevel=INFO --concurrency="${CELERY_CONCURRENCY:-2}" \
+    nice -n 10 "$BIN/celery" -A portal --quiet worker --loglevel=INFO --concurrency="${CELERY_CONCURRENCY:-2}" \
         --without-gossip --without-mingle >"$dir/worker.log" 2>&1 &
     WORKER_PID=$!
     : >"$dir/gunicorn.log"   # the figures start here
