@@ -27,7 +27,7 @@ from acknowledgements import counts, evidence_check
 from acknowledgements.services import sync_obligations
 from approvals.services import publish_due_versions
 from imports.retention import old_batches, remove_old_batches
-from outbox.services import deliver_email
+from outbox.services import deliver_emails
 from people.models import User
 from policies.models import PolicyVersion
 from privacy.retention import anonymise_due_leavers, close_leavers_logins, leavers_due
@@ -121,8 +121,7 @@ def send_reminders(today: datetime.date, dry_run: bool) -> str:
     # Delivered here rather than queued on the broker, so the daily run works
     # on a day Redis is down; what the mail server refuses waits in the
     # outbox for deliver_pending's retries.
-    for email_id in report.email_ids:
-        deliver_email(email_id)
+    deliver_emails(report.email_ids)
     return f"{report.total} sent"
 
 

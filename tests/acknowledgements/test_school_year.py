@@ -206,7 +206,7 @@ def _run(day: datetime.date, *, redis_down: bool) -> list[str]:
         lines = run_daily(today=day)
         deliver_pending(now=now)
         return lines
-    with mock.patch("outbox.tasks.deliver_email.delay", side_effect=RedisDown("broker unreachable")), \
+    with mock.patch("outbox.tasks.deliver_emails.delay", side_effect=RedisDown("broker unreachable")), \
             mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=RedisDown("relay unreachable")):
         lines = run_daily(today=day)
         deliver_pending(now=now)

@@ -5,7 +5,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from outbox.services import deliver_email
+from outbox.services import deliver_emails
 from reminders import services
 
 
@@ -18,7 +18,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, today: datetime.date | None, **options) -> None:
         report = services.send_reminders(today=today, dry_run=dry_run)
-        for email_id in report.email_ids:
-            deliver_email(email_id)
+        deliver_emails(report.email_ids)
         for line in report.lines():
             self.stdout.write(line)

@@ -1,0 +1,137 @@
+"""A reminder run's emails go to the mail server over a few connections, not
+one each, through Django's real SMTP backend to a small SMTP server on
+loopback; a connection the server drops costs one email a retry, never the
+rest of the batch, and nothing is sent twice or lost."""
+
+from __future__ import annotations
+
+import datetime
+import socketserver
+import threading
+from unittest import mock
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from outbox import services
+from outbox.models import OutboxEmail
+from outbox.services import deliver_emails, deliver_pending, record_email
+
+pytestmark = pytest.mark.django_db
+
+
+class _Session(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: every command accepted, each message counted."""
+
+    def handle(self) -> None:
+        server: MailServer = self.server  # type: ignore[assignment]
+        server.sessions += 1
+        sent_here = 0
+        self.wfile.write(b"220 loopback ESMTP\r\n")
+        in_data = False
+        for line in self.rfile:
+            if in_data:
+                if line == b".\r\n":
+                    in_data = False
+                    sent_here += 1
+                    server.messages += 1
+                    self.wfile.write(b"250 queued\r\n")
+                    if server.drop_after and sent_here == server.drop_after:
+                        return  # hangs up without a goodbye, as a relay at its limit may
+                continue
+            command = line[:4].upper()
+            if command == b"DATA":
+                in_data = True
+                self.wfile.write(b"354 go ahead\r\n")
+            elif command == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:  # EHLO, HELO, MAIL, RCPT, RSET, NOOP
+                self.wfile.write(b"250 ok\r\n")
+
+
+class MailServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Session)
+        self.sessions = 0
+        self.messages = 0
+        self.drop_after = 0
+
+
+@pytest.fixture
+def mail_server():
+    server = MailServer()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    smtp = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": server.server_address[1], "EMAIL_HOST_USER": "", "EMAIL_HOST_PASSWORD": "",
+            "EMAIL_USE_TLS": False, "EMAIL_USE_SSL": False, "EMAIL_TIMEOUT": 5}
+    with override_settings(**smtp):
+        yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _queue(world, count: int) -> list[int]:
+    return [record_email(recipient=world.staff, subject=f"Reminder {n}", body_text=f"Please sign {n}.").pk
+            for n in range(count)]
+
+
+def _statuses(ids: list[int]) -> list[str]:
+    return [OutboxEmail.objects.get(pk=pk).status for pk in ids]
+
+
+def test_a_batch_of_emails_goes_over_one_connection(world, mail_server):
+    ids = _queue(world, 5)
+    assert deliver_emails(ids) == {"sent": 5}
+    assert (mail_server.sessions, mail_server.messages) == (1, 5)
+    assert _statuses(ids) == ["sent"] * 5
+
+
+def test_a_large_batch_opens_a_new_connection_every_so_many_messages(world, mail_server, monkeypatch):
+    monkeypatch.setattr(services, "MESSAGES_PER_CONNECTION", 2)
+    ids = _queue(world, 5)
+    assert deliver_pending() == {"sent": 5}
+    assert (mail_server.sessions, mail_server.messages) == (3, 5)  # 2 + 2 + 1
+    assert _statuses(ids) == ["sent"] * 5
+
+
+def test_a_dropped_connection_costs_one_email_a_retry_and_the_rest_still_go(world, mail_server):
+    mail_server.drop_after = 2  # the server hangs up after every second message
+    now = timezone.now()
+    ids = _queue(world, 4)
+    assert deliver_emails(ids, now=now) == {"sent": 3, "pending": 1}
+    assert _statuses(ids) == ["sent", "sent", "pending", "sent"]  # the third met the hung-up line
+    waiting = OutboxEmail.objects.get(pk=ids[2])
+    assert waiting.attempts == 1 and "SMTPServerDisconnected" in waiting.last_error
+    assert mail_server.sessions == 2  # the fourth went over a fresh connection
+
+    # Its retry, once the backoff has passed, sends it: nothing lost, nothing twice.
+    assert deliver_pending(now=now + datetime.timedelta(minutes=3)) == {"sent": 1}
+    assert _statuses(ids) == ["sent"] * 4
+    assert mail_server.messages == 4
+
+
+def test_a_mail_server_that_does_not_answer_leaves_every_email_waiting_for_its_retry(world, mail_server):
+    port = mail_server.server_address[1]
+    mail_server.shutdown()
+    mail_server.server_close()  # nothing listens on the port now
+    ids = _queue(world, 3)
+    with override_settings(EMAIL_PORT=port):
+        assert deliver_emails(ids) == {"pending": 3}
+    assert all("refused" in OutboxEmail.objects.get(pk=pk).last_error.lower() for pk in ids)
+
+
+def test_the_reminder_task_queues_its_emails_in_batches_not_one_task_each(world, monkeypatch):
+    from reminders import tasks
+
+    monkeypatch.setattr(services, "MESSAGES_PER_CONNECTION", 2)
+    report = mock.Mock(email_ids=[11, 12, 13, 14, 15], total=5)
+    with mock.patch("reminders.tasks.services.send_reminders", return_value=report), \
+            mock.patch("outbox.tasks.deliver_emails.delay") as delay:
+        assert tasks.send_reminders() == 5
+    assert [call.args for call in delay.call_args_list] == [([11, 12],), ([13, 14],), ([15],)]
