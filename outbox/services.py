@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends import filebased
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, JSONField, Q, QuerySet, Value
@@ -178,11 +179,16 @@ def deliver_emails(email_ids: Iterable[int], *, now: datetime.datetime | None = 
     ids = list(email_ids)
     for start in range(0, len(ids), MESSAGES_PER_CONNECTION):
         connection = get_connection(fail_silently=False)
+        if isinstance(connection, filebased.EmailBackend):
+            # Its "connection" is the file it writes: kept open, a hundred
+            # emails would share one. In development each has a file of its own.
+            connection = None
         try:
             statuses.update(deliver_email(pk, now=now, connection=connection)
                             for pk in ids[start:start + MESSAGES_PER_CONNECTION])
         finally:
-            _close_quietly(connection)
+            if connection is not None:
+                _close_quietly(connection)
     return statuses
 
 

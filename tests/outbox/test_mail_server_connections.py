@@ -135,3 +135,12 @@ def test_the_reminder_task_queues_its_emails_in_batches_not_one_task_each(world,
             mock.patch("outbox.tasks.deliver_emails.delay") as delay:
         assert tasks.send_reminders() == 5
     assert [call.args for call in delay.call_args_list] == [([11, 12],), ([13, 14],), ([15],)]
+
+
+def test_in_development_each_email_is_still_a_file_of_its_own(world, tmp_path):
+    ids = _queue(world, 3)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=tmp_path):
+        assert deliver_emails(ids) == {"sent": 3}
+    files = sorted(tmp_path.iterdir())
+    assert len(files) == 3
+    assert [f.read_text().count("Subject: Reminder") for f in files] == [1, 1, 1]
