@@ -174,22 +174,57 @@ def deliver_emails(email_ids: Iterable[int], *, now: datetime.datetime | None = 
     sent once), MESSAGES_PER_CONNECTION to a connection. One connection per
     email would mean a TCP, TLS and sign-in handshake with the mail server for
     each of a large trust's 20,000 reminders, and relays throttle or refuse
-    clients that connect that often."""
+    clients that connect that often.
+
+    When the mail server cannot be reached, the emails not yet tried are left
+    as they are, unclaimed, for deliver_pending's next run: an outage of an
+    afternoon spends none of their attempts, and none is failed for good."""
     statuses: Counter = Counter()
     ids = list(email_ids)
     for start in range(0, len(ids), MESSAGES_PER_CONNECTION):
-        connection = get_connection(fail_silently=False)
-        if isinstance(connection, filebased.EmailBackend):
-            # Its "connection" is the file it writes: kept open, a hundred
-            # emails would share one. In development each has a file of its own.
-            connection = None
+        connection = _mail_connection()
         try:
-            statuses.update(deliver_email(pk, now=now, connection=connection)
-                            for pk in ids[start:start + MESSAGES_PER_CONNECTION])
+            for done, pk in enumerate(ids[start:start + MESSAGES_PER_CONNECTION]):
+                if unreachable := _unreachable(connection):
+                    statuses[OutboxEmail.Status.PENDING] += _wait_for_next_run(ids[start + done:], unreachable)
+                    return statuses
+                statuses[deliver_email(pk, now=now, connection=connection)] += 1
         finally:
             if connection is not None:
                 _close_quietly(connection)
     return statuses
+
+
+def _mail_connection() -> BaseEmailBackend | None:
+    """A connection to keep open across emails; None for the file backend,
+    whose "connection" is the file it writes: kept open, a hundred emails
+    would share one, and in development each has a file of its own."""
+    connection = get_connection(fail_silently=False)
+    return None if isinstance(connection, filebased.EmailBackend) else connection
+
+
+def _unreachable(connection: BaseEmailBackend | None) -> str:
+    """Open the connection if it is not (first use, or closed after a failed
+    send). Why the mail server cannot be reached, or "" when it can."""
+    if connection is None:
+        return ""
+    try:
+        connection.open()
+    except Exception as error:  # refused, timed out, TLS or sign-in failed: all mean "not now"
+        return f"{type(error).__name__}: {error}"
+    return ""
+
+
+def _wait_for_next_run(email_ids: list[int], why: str) -> int:
+    """Leave these emails pending, their attempts unspent, saying on each why
+    (the admin's outbox shows it); deliver_pending tries them again."""
+    waiting = 0
+    for start in range(0, len(email_ids), BATCH_SIZE):
+        waiting += OutboxEmail.objects.filter(pk__in=email_ids[start:start + BATCH_SIZE],
+                                              status=OutboxEmail.Status.PENDING).update(
+            last_error=f"Waiting: the mail server could not be reached ({why})"[:2000])
+    log.warning("mail server unreachable (%s): %s emails wait for the next delivery run", why, waiting)
+    return waiting
 
 
 def _close_quietly(connection: BaseEmailBackend) -> None:
