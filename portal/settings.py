@@ -226,6 +226,10 @@ if env.str("SSO_GOOGLE_CLIENT_ID", default=""):
 # wrote emails (sign-in links too) into the folder the server started in.
 EMAIL_CONFIG = email_config(env.str("EMAIL_URL", default="filemail://sent-emails"), base_dir=BASE_DIR)
 vars().update(EMAIL_CONFIG)
+# Seconds to wait on the mail server. Django's default is to wait for ever: a
+# relay that accepts the connection and then stalls would hold a worker, and the
+# daily run that delivers reminders, until someone restarted them.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Where emails point people: the address staff use to reach the portal
 # (`make run` sets it from HOST and PORT; the worker has no request to ask).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -12,6 +12,7 @@ import threading
 from unittest import mock
 
 import pytest
+from django.core.mail import get_connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -136,6 +137,22 @@ def test_while_the_mail_server_is_down_emails_wait_without_spending_their_attemp
     # The server is back: the next run sends every one at once, nothing lost.
     assert deliver_pending() == {"sent": 3}
     assert _statuses(ids) == ["sent"] * 3 and mail_server.messages == 3
+
+
+def test_a_mail_server_that_accepts_and_then_stalls_holds_nothing_for_ever(world):
+    """A relay that takes the connection and never greets: after EMAIL_TIMEOUT
+    the emails wait for the next run, and the worker (or the daily run) goes on."""
+    assert get_connection("django.core.mail.backends.smtp.EmailBackend").timeout == 30  # the settings' default
+    ids = _queue(world, 2)
+    with socket.socket() as stalled:
+        stalled.bind(("127.0.0.1", 0))
+        stalled.listen()  # connections are taken by the kernel; nothing ever answers them
+        smtp = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": stalled.getsockname()[1], "EMAIL_USE_TLS": False, "EMAIL_TIMEOUT": 1}
+        with override_settings(**smtp):
+            assert deliver_emails(ids) == {"pending": 2}
+    for email in OutboxEmail.objects.filter(pk__in=ids):
+        assert email.attempts == 0 and "timed out" in email.last_error
 
 
 def test_the_reminder_task_queues_its_emails_in_batches_not_one_task_each(world, monkeypatch):
