@@ -100,9 +100,9 @@ def deliver_email(email_id: int, *, now: datetime.datetime | None = None,
     """Send one outbox email if it is due. Safe to call twice: only the call
     that claims the row (pending -> sending) sends. Returns the new status.
 
-    `connection`: a mail server connection the caller keeps open across
-    several emails (deliver_emails); it is closed after a failed send, so the
-    next email opens a fresh one rather than trying a broken one."""
+    `connection`: a mail server connection the caller has opened and keeps
+    open across several emails (deliver_emails); it is closed after a failed
+    send, so the caller opens a fresh one rather than trying a broken one."""
     now = now or timezone.now()
     claimed = OutboxEmail.objects.filter(pk=email_id, status=OutboxEmail.Status.PENDING).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
@@ -124,8 +124,6 @@ def deliver_email(email_id: int, *, now: datetime.datetime | None = None,
                                          connection=connection)
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
-        if connection is not None:
-            connection.open()  # opened by us, it stays open for the next email (send would close it)
         message.send(fail_silently=False)
     except Exception as error:  # any transport (or rendering) failure: retry later, never lose it
         if connection is not None:
@@ -181,18 +179,31 @@ def deliver_emails(email_ids: Iterable[int], *, now: datetime.datetime | None = 
     afternoon spends none of their attempts, and none is failed for good."""
     statuses: Counter = Counter()
     ids = list(email_ids)
-    for start in range(0, len(ids), MESSAGES_PER_CONNECTION):
+    tried = 0
+    for batch in delivery_batches(ids):
         connection = _mail_connection()
         try:
-            for done, pk in enumerate(ids[start:start + MESSAGES_PER_CONNECTION]):
+            for pk in batch:
+                # Opened here, kept open by send; reopened after a failed send closed it.
                 if unreachable := _unreachable(connection):
-                    statuses[OutboxEmail.Status.PENDING] += _wait_for_next_run(ids[start + done:], unreachable)
+                    statuses[OutboxEmail.Status.PENDING] += _wait_for_next_run(ids[tried:], unreachable)
                     return statuses
                 statuses[deliver_email(pk, now=now, connection=connection)] += 1
+                tried += 1
         finally:
             if connection is not None:
                 _close_quietly(connection)
     return statuses
+
+
+def delivery_batches(email_ids: list[int]) -> list[list[int]]:
+    """The emails in the groups deliver_emails sends over one connection
+    each: a task that queues many emails queues a delivery per group."""
+    return _slices(email_ids, MESSAGES_PER_CONNECTION)
+
+
+def _slices(items: list, size: int) -> list[list]:
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def _mail_connection() -> BaseEmailBackend | None:
@@ -218,11 +229,11 @@ def _unreachable(connection: BaseEmailBackend | None) -> str:
 def _wait_for_next_run(email_ids: list[int], why: str) -> int:
     """Leave these emails pending, their attempts unspent, saying on each why
     (the admin's outbox shows it); deliver_pending tries them again."""
-    waiting = 0
-    for start in range(0, len(email_ids), BATCH_SIZE):
-        waiting += OutboxEmail.objects.filter(pk__in=email_ids[start:start + BATCH_SIZE],
-                                              status=OutboxEmail.Status.PENDING).update(
+    waiting = sum(
+        OutboxEmail.objects.filter(pk__in=ids, status=OutboxEmail.Status.PENDING).update(
             last_error=f"Waiting: the mail server could not be reached ({why})"[:2000])
+        for ids in _slices(email_ids, BATCH_SIZE)  # SQLite's limit on one statement's parameters
+    )
     log.warning("mail server unreachable (%s): %s emails wait for the next delivery run", why, waiting)
     return waiting
 

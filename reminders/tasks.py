@@ -17,8 +17,8 @@ from reminders import services
 @shared_task(acks_late=True)
 def send_reminders() -> int:
     report = services.send_reminders()
-    for start in range(0, len(report.email_ids), outbox.MESSAGES_PER_CONNECTION):
-        outbox_tasks.deliver_emails.delay(report.email_ids[start:start + outbox.MESSAGES_PER_CONNECTION])
+    for batch in outbox.delivery_batches(report.email_ids):
+        outbox_tasks.deliver_emails.delay(batch)
     return report.total
 
 
